@@ -1,0 +1,1 @@
+"""The OCOP producer assistant: channel-neutral core (engine, flows, delivery, scheduler, wiring)."""

@@ -1,0 +1,46 @@
+"""Wiring: settings → database → content → catalogs → engine, and the one list of channels that run."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.content import Content, load_content
+from bot.engine import Engine
+from bot.i18n import I18n
+from db.migrate import upgrade
+from db.session import create_engine, session_factory
+from handlers import build_router
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    settings: Settings
+    db: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    content: Content
+    i18n: I18n
+    engine: Engine
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    async def create(cls, settings: Settings, *, migrate: bool = True, **engine_kwargs: Any) -> App:
+        """Build everything; on SQLite (or when asked) create/upgrade the schema first."""
+        content = load_content(settings.content_dir)
+        i18n = I18n(Path(content.root) / "locale", settings.timezone)
+        db = create_engine(settings.database_url)
+        if migrate:
+            await upgrade(db)
+        sessions = session_factory(db)
+        engine = Engine(sessions, build_router(), content, i18n, settings, **engine_kwargs)
+        return cls(settings, db, sessions, content, i18n, engine)
+
+    async def close(self) -> None:
+        await self.db.dispose()

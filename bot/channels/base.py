@@ -1,0 +1,59 @@
+"""The contract every channel keeps, and the typed send errors the core decides on (courier's lesson)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from typing import Protocol
+
+from bot.messages import Inbound, Outgoing, Sent
+
+Handle = Callable[[Inbound], Awaitable[list[Outgoing]]]
+
+
+class SendFailure(StrEnum):
+    BLOCKED = "blocked"  # the user stopped the bot / unfollowed: mark inactive, never retry
+    THROTTLED = "throttled"  # rate limited: wait retry_after, then retry (not a failure)
+    TRANSIENT = "transient"  # network or 5xx: retry with backoff
+    REFUSED = "refused"  # the platform will not deliver this one (quota, window, bad request): record, do not retry
+    CONFIG = "config"  # our token or settings are wrong: stop sending, tell the operator
+
+
+class SendError(Exception):
+    def __init__(self, failure: SendFailure, detail: str = "", retry_after: float = 0.0) -> None:
+        self.failure = failure
+        self.detail = detail
+        self.retry_after = retry_after
+        super().__init__(f"{failure}: {detail}")
+
+
+class Channel(Protocol):
+    name: str
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def send(self, user_id: str, message: Outgoing) -> Sent:
+        """Send one message; raises SendError with its classification on failure."""
+        ...
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Split a long text at the platform's limit, preferring paragraph, then line, then word breaks."""
+    chunks: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = max(window.rfind("\n\n"), -1)
+        if cut < limit // 2:
+            cut = window.rfind("\n")
+        if cut < limit // 2:
+            cut = window.rfind(" ")
+        if cut < limit // 2:
+            cut = limit
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest or not chunks:
+        chunks.append(rest)
+    return chunks

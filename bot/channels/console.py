@@ -1,0 +1,75 @@
+"""The console channel: chat with the bot in a terminal, no token and no server.
+
+Buttons are shown as numbered choices; typing the number presses the button (the engine maps it).
+`/phone 0912345678` plays Telegram's "share contact" button; `/quit` (or Ctrl-D) leaves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TextIO
+
+from bot.channels.base import Handle
+from bot.messages import Inbound, Kind, Outgoing, Sent
+
+
+class ConsoleChannel:
+    name = "console"
+
+    def __init__(self, handle: Handle, user_id: str = "console-user", stdin: TextIO | None = None,
+                 stdout: TextIO | None = None) -> None:
+        self.handle = handle
+        self.user_id = user_id
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+    async def send(self, user_id: str, message: Outgoing) -> Sent:
+        self.stdout.write(render(message) + "\n")
+        self.stdout.flush()
+        return Sent()
+
+    def inbound_for(self, line: str) -> Inbound | None:
+        line = line.strip()
+        if not line:
+            return None
+        if line.startswith("/phone"):
+            return Inbound(self.name, self.user_id, Kind.CONTACT, phone=line[len("/phone"):].strip())
+        if line == "/start":
+            return Inbound(self.name, self.user_id, Kind.STARTED)
+        return Inbound(self.name, self.user_id, Kind.TEXT, text=line)
+
+    async def run(self) -> None:
+        """Start the conversation as Telegram's /start would, then read lines until EOF or /quit."""
+        await self._deliver(Inbound(self.name, self.user_id, Kind.STARTED))
+        while True:
+            self.stdout.write("> ")
+            self.stdout.flush()
+            line = await asyncio.to_thread(self.stdin.readline)
+            if not line or line.strip() in ("/quit", "/exit"):
+                self.stdout.write("\n")
+                return
+            inbound = self.inbound_for(line)
+            if inbound is not None:
+                await self._deliver(inbound)
+
+    async def _deliver(self, inbound: Inbound) -> None:
+        for message in await self.handle(inbound):
+            await self.send(self.user_id, message)
+
+
+def render(message: Outgoing) -> str:
+    lines = ["", message.text]
+    if message.attachment is not None:
+        lines.append(f"[{'🖼' if message.attachment.is_image else '📎'} {message.attachment.name}]")
+    for number, button in enumerate(message.flat_buttons(), start=1):
+        lines.append(f"  {number}. {button.label}")
+    if message.request_contact:
+        lines.append(f"  📱 /phone <số điện thoại> — {message.request_contact}")
+    return "\n".join(lines)

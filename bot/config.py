@@ -1,0 +1,78 @@
+"""Settings from the environment (prefix OCOP_) and an optional .env file. Every variable is listed in README."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///ocop-bot.db"
+
+
+class ConfigError(Exception):
+    """A setting that stops the start, with the variable to fix in the message."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OCOP_", env_file=".env", extra="ignore")
+
+    database_url: str = DEFAULT_SQLITE_URL
+    telegram_token: str = ""
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_file_url: str = "https://api.telegram.org/file/bot"
+    webhook_url: str = ""  # public HTTPS base of this bot; set = Telegram webhook mode
+    webhook_secret: str = ""
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+    default_locale: str = "vi"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    officers: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    content_dir: Path | None = None
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(7, 0)
+
+    @field_validator("officers", mode="before")
+    @classmethod
+    def _split_officers(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("officers")
+    @classmethod
+    def _officer_format(cls, value: list[str]) -> list[str]:
+        for item in value:
+            channel, _, user = item.partition(":")
+            if not channel or not user:
+                raise ValueError(f"OCOP_OFFICERS entry {item!r} must look like channel:id, e.g. telegram:123")
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in ("vi", "en"):
+            raise ValueError("OCOP_DEFAULT_LOCALE must be vi or en")
+        return value
+
+    @property
+    def telegram_webhook_path(self) -> str:
+        return "/telegram/webhook"
+
+    def officer_ids(self) -> set[tuple[str, str]]:
+        return {tuple(item.split(":", 1)) for item in self.officers}  # type: ignore[misc]
+
+    def require_telegram(self) -> None:
+        """Stop the start when Telegram is enabled without what it needs, naming the variable."""
+        if not self.telegram_token:
+            raise ConfigError("OCOP_TELEGRAM_TOKEN is not set: get a token from @BotFather and export it.")
+        if self.webhook_url and not self.webhook_secret:
+            raise ConfigError(
+                "OCOP_WEBHOOK_SECRET is not set: webhook mode needs a secret (1-256 characters A-Z a-z 0-9 _ -)."
+            )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

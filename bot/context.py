@@ -1,0 +1,182 @@
+"""What a handler gets (Context) and how handlers are registered (Router).
+
+A handler is a small `async def name(ctx) -> None`: it reads the inbound message, the user, the
+profile and the conversation state, changes what it must through the repositories, and adds
+replies with `ctx.reply(...)`. It never sends anything itself: the engine commits, then sends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.messages import Attachment, Button, Inbound, Kind, Outgoing
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.content import Content
+    from bot.i18n import I18n, Translator
+    from db.models import ConversationState, Profile, User
+    from db.repositories import Repositories
+
+Handler = Callable[["Context"], Awaitable[None]]
+
+MAX_PAYLOAD_BYTES = 64  # Telegram's callback_data limit; Zalo query payloads are kept as short
+
+
+def payload(*parts: object) -> str:
+    """A namespaced button payload `capability:action:arg`, checked against the 64-byte limit."""
+    value = ":".join(str(p) for p in parts)
+    if len(value.encode("utf-8")) > MAX_PAYLOAD_BYTES:
+        raise ValueError(f"button payload over {MAX_PAYLOAD_BYTES} bytes: {value!r}")
+    return value
+
+
+@dataclass
+class Context:
+    inbound: Inbound
+    user: User
+    profile: Profile | None
+    state: ConversationState
+    repos: Repositories
+    t: Translator
+    i18n: I18n
+    content: Content
+    settings: Settings
+    now: datetime
+    arg: str = ""  # the argument part of a button payload
+    replies: list[Outgoing] = field(default_factory=list)
+    forget_user: bool = False  # set by "delete my data": the engine deletes the user after the handler
+
+    # --- replies -------------------------------------------------------------------------------
+    def reply(
+        self,
+        msgid: str,
+        *,
+        buttons: Sequence[Sequence[Button]] = (),
+        request_contact: str = "",
+        attachment: Attachment | None = None,
+        **values: Any,
+    ) -> None:
+        """Add a reply rendered from a catalog id in the user's language."""
+        self.reply_text(self.t(msgid, **values), buttons=buttons, request_contact=request_contact, attachment=attachment)
+
+    def reply_text(
+        self,
+        text: str,
+        *,
+        buttons: Sequence[Sequence[Button]] = (),
+        request_contact: str = "",
+        attachment: Attachment | None = None,
+    ) -> None:
+        """Add a reply whose text is already rendered (content text, or several catalog texts joined)."""
+        rows = tuple(tuple(row) for row in buttons if row)
+        self.replies.append(Outgoing(text=text, buttons=rows, request_contact=request_contact, attachment=attachment))
+
+    def button(self, msgid: str, *payload_parts: object, **values: Any) -> Button:
+        return Button(label=self.t(msgid, **values), payload=payload(*payload_parts))
+
+    # --- conversation state ----------------------------------------------------------------------
+    def go(self, flow: str | None, step: str | None = None, **data: Any) -> None:
+        """Wait for the answer to `flow.step` next; `data` is merged into the flow's saved answers."""
+        if flow != self.state.flow:
+            self.state.data = {}
+        self.state.flow, self.state.step = flow, step
+        if data:
+            self.remember(**data)
+
+    def remember(self, **data: Any) -> None:
+        # JSON columns are only saved when reassigned, never when mutated in place.
+        self.state.data = {**(self.state.data or {}), **data}
+
+    def clear_flow(self) -> None:
+        self.state.flow, self.state.step, self.state.data = None, None, {}
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return dict(self.state.data or {})
+
+    @property
+    def is_officer(self) -> bool:
+        """Checked on the server for every officer action, whatever payload arrived."""
+        return self.user.role in ("officer", "admin")
+
+    @property
+    def text(self) -> str:
+        return self.inbound.text.strip()
+
+
+@dataclass
+class Router:
+    """Handlers by what the user did: a command, a button (`capability:action`), an awaited answer."""
+
+    commands: dict[str, Handler] = field(default_factory=dict)
+    buttons: dict[str, Handler] = field(default_factory=dict)
+    answers: dict[tuple[str, str], Handler] = field(default_factory=dict)
+    kinds: dict[Kind, Handler] = field(default_factory=dict)
+    fallback: Handler | None = None
+
+    def command(self, *names: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            for name in names:
+                _put(self.commands, name, handler)
+            return handler
+
+        return register
+
+    def on_button(self, capability: str, action: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            _put(self.buttons, f"{capability}:{action}", handler)
+            return handler
+
+        return register
+
+    def on_answer(self, flow: str, *steps: str) -> Callable[[Handler], Handler]:
+        """Register the handler for the answer a flow step waits for; step "*" matches any step."""
+
+        def register(handler: Handler) -> Handler:
+            for step in steps:
+                _put(self.answers, (flow, step), handler)
+            return handler
+
+        return register
+
+    def on_kind(self, kind: Kind) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            _put(self.kinds, kind, handler)
+            return handler
+
+        return register
+
+    def on_free_text(self, handler: Handler) -> Handler:
+        if self.fallback is not None:
+            raise ValueError("free-text handler registered twice")
+        self.fallback = handler
+        return handler
+
+    def include(self, others: Iterable[Router]) -> Router:
+        for other in others:
+            for key, handler in other.commands.items():
+                _put(self.commands, key, handler)
+            for key, handler in other.buttons.items():
+                _put(self.buttons, key, handler)
+            for key, handler in other.answers.items():
+                _put(self.answers, key, handler)
+            for key, handler in other.kinds.items():
+                _put(self.kinds, key, handler)
+            if other.fallback is not None:
+                self.on_free_text(other.fallback)
+        return self
+
+    def answer_handler(self, flow: str | None, step: str | None) -> Handler | None:
+        if not flow:
+            return None
+        return self.answers.get((flow, step or "")) or self.answers.get((flow, "*"))
+
+
+def _put(table: dict[Any, Handler], key: Any, handler: Handler) -> None:
+    if key in table:
+        raise ValueError(f"two handlers for {key!r}")
+    table[key] = handler

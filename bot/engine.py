@@ -1,0 +1,190 @@
+"""The engine: one transaction per update, routed to one handler, replies returned after commit.
+
+Order of routing (ARCHITECTURE.md): the started event and commands → button payloads (pressed, typed
+as the number or label of a button just shown, or sent back as text by Zalo) → the answer the active
+flow step waits for → free text. One user's updates are handled one at a time: an asyncio lock per
+user inside a process and, on PostgreSQL, a row lock on the user across processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from bot.content import Content
+from bot.context import Context, Handler, Router
+from bot.i18n import I18n
+from bot.messages import Inbound, Kind, Outgoing
+from bot.text import fold
+from db.repositories import Repositories
+
+log = logging.getLogger(__name__)
+
+_COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
+_PAYLOAD = re.compile(r"^[a-z_]{2,16}:[a-z_]{1,24}(?::\S{0,40})?$")
+# Words that always lead back to the menu, folded (typed with or without diacritics).
+CANCEL_WORDS = frozenset({"huy", "huy bo", "thoat", "menu", "cancel", "quay lai", "ve menu", "trang chu"})
+
+
+class UserLocks:
+    """One asyncio lock per user, dropped when nobody waits on it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: tuple[str, str]) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users <= 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+class Engine:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        router: Router,
+        content: Content,
+        i18n: I18n,
+        settings: Settings,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.sessions = sessions
+        self.router = router
+        self.content = content
+        self.i18n = i18n
+        self.settings = settings
+        self.clock = clock
+        self.locks = UserLocks()
+        self._officers = settings.officer_ids()
+
+    async def handle(self, inbound: Inbound) -> list[Outgoing]:
+        """Handle one update end to end; returns the replies to send (already committed)."""
+        async with self.locks.hold((inbound.channel, inbound.user_id)):
+            try:
+                return await self._handle_in_transaction(inbound)
+            except Exception:
+                log.exception("handler failed for a %s update on %s", inbound.kind, inbound.channel)
+                return await self._after_failure(inbound)
+
+    async def _handle_in_transaction(self, inbound: Inbound) -> list[Outgoing]:
+        async with self.sessions() as session, session.begin():
+            repos = Repositories(session)
+            if inbound.dedup_key and not await repos.updates.mark_processed(inbound.dedup_key):
+                log.info("dropped a repeated update %s", inbound.dedup_key)
+                return []
+            user, _created = await repos.users.get_or_create_locked(inbound.channel, inbound.user_id)
+            now = self.clock()
+            user.last_seen_at = now
+            if inbound.kind is Kind.STOPPED:
+                user.active = False
+                return []
+            user.active = True
+            if (inbound.channel, inbound.user_id) in self._officers and user.role == "producer":
+                user.role = "officer"
+            ctx = Context(
+                inbound=inbound,
+                user=user,
+                profile=await repos.profiles.for_user(user.id),
+                state=await repos.states.for_user(user.id),
+                repos=repos,
+                t=self.i18n.translator(user.locale or self.settings.default_locale),
+                i18n=self.i18n,
+                content=self.content,
+                settings=self.settings,
+                now=now,
+            )
+            await self.route(ctx)
+            if ctx.forget_user:
+                await repos.users.delete_with_personal_data(user)
+            else:
+                _remember_keyboard(ctx)
+            return ctx.replies
+
+    async def route(self, ctx: Context) -> None:
+        inbound = ctx.inbound
+        handler = None
+        if inbound.kind is Kind.STARTED:
+            handler = self.router.commands["start"]
+        elif inbound.kind is Kind.TEXT:
+            inbound = self._as_button(ctx) or inbound
+            ctx.inbound = inbound
+            handler = self._command_for(ctx)
+        if handler is None and inbound.kind is Kind.BUTTON:
+            parts = inbound.payload.split(":", 2)
+            capability_action = ":".join(parts[:2])
+            ctx.arg = parts[2] if len(parts) > 2 else ""
+            handler = self.router.buttons.get(capability_action) or self.router.commands["stale_button"]
+        if handler is None:
+            handler = self.router.answer_handler(ctx.state.flow, ctx.state.step)
+        if handler is None:
+            handler = self.router.kinds.get(inbound.kind)
+        if handler is None:
+            handler = self.router.fallback or self.router.commands["help"]
+        await handler(ctx)
+
+    def _command_for(self, ctx: Context) -> Handler | None:
+        match = _COMMAND.match(ctx.text)
+        if match:
+            name = match.group(1).lower()
+            return self.router.commands.get(name) or self.router.commands["help"]
+        if fold(ctx.text) in CANCEL_WORDS:
+            return self.router.commands["menu"]
+        return None
+
+    def _as_button(self, ctx: Context) -> Inbound | None:
+        """Text that stands for a button: its number or label from the last keyboard, or a payload."""
+        typed = ctx.text
+        keyboard = ctx.state.keyboard or []
+        if keyboard:
+            if typed.isdigit() and 1 <= int(typed) <= len(keyboard):
+                return replace(ctx.inbound, kind=Kind.BUTTON, payload=keyboard[int(typed) - 1][1])
+            folded = fold(typed)
+            for label, button_payload in keyboard:
+                if folded and fold(label) == folded:
+                    return replace(ctx.inbound, kind=Kind.BUTTON, payload=button_payload)
+        if _PAYLOAD.match(typed) and ":".join(typed.split(":", 2)[:2]) in self.router.buttons:
+            return replace(ctx.inbound, kind=Kind.BUTTON, payload=typed)  # Zalo sends query payloads as text
+        return None
+
+    async def _after_failure(self, inbound: Inbound) -> list[Outgoing]:
+        """A handler failed: nothing it changed was saved. Record the update id (a redelivery would
+        fail the same way) and apologise, leaving the user where they were."""
+        locale = self.settings.default_locale
+        try:
+            async with self.sessions() as session, session.begin():
+                repos = Repositories(session)
+                if inbound.dedup_key:
+                    await repos.updates.mark_processed(inbound.dedup_key)
+                user = await repos.users.by_channel_id(inbound.channel, inbound.user_id)
+                locale = (user.locale if user else None) or locale
+        except Exception:
+            log.exception("could not record a failed update")
+        t = self.i18n.translator(locale)
+        return [Outgoing(text=t("error.generic"))]
+
+
+def _remember_keyboard(ctx: Context) -> None:
+    """Save the buttons last shown, so typing "2" or a button's label presses it on any channel."""
+    for reply in reversed(ctx.replies):
+        if reply.buttons:
+            ctx.state.keyboard = [[b.label, b.payload] for b in reply.flat_buttons()]
+            return
+    if ctx.replies:
+        ctx.state.keyboard = []

@@ -1,0 +1,87 @@
+"""Channel-neutral message types: what a channel hands the engine, and what the engine hands back.
+
+A channel turns a platform update into an `Inbound` and an `Outgoing` into platform calls; it never
+knows what OCOP is. Texts in `Outgoing` are already rendered in the user's language by the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    STARTED = "started"  # Telegram /start, Zalo follow: a new conversation
+    STOPPED = "stopped"  # Zalo unfollow: the user left; mark inactive
+    TEXT = "text"
+    BUTTON = "button"  # a button press; `payload` holds its namespaced data
+    CONTACT = "contact"  # the user shared a phone number
+    LOCATION = "location"
+    FILE = "file"  # a document or image the user sent
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A file the user sent: the platform's id for it, plus what we know of it."""
+
+    file_id: str
+    name: str = ""
+    mime: str = ""
+    is_image: bool = False
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One thing a user did, as every channel reports it."""
+
+    channel: str
+    user_id: str  # the user's id on that channel, always a string (Zalo ids overflow 64-bit JS numbers)
+    kind: Kind
+    dedup_key: str | None = None  # platform update id: a repeat with the same key is dropped
+    text: str = ""
+    payload: str = ""
+    phone: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    file: FileRef | None = None
+    language_hint: str = ""  # the platform's language for the user, if it says (Telegram language_code)
+    callback_id: str = ""  # Telegram callback query id, answered by the channel
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """An image or document to send, as bytes with a file name."""
+
+    name: str
+    data: bytes
+    is_image: bool = True
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to show, rendered: the text, optional button rows, optional attachment.
+
+    `request_contact` asks the platform to offer a "share my phone" button where it has one
+    (Telegram's reply keyboard); other buttons still work as typed or numbered choices."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    request_contact: str = ""  # label of the share-phone button; empty = none
+    attachment: Attachment | None = None
+
+    def flat_buttons(self) -> list[Button]:
+        return [button for row in self.buttons for button in row]
+
+
+@dataclass
+class Sent:
+    """What a channel reports after sending one Outgoing: the platform message id, if any."""
+
+    message_id: str = ""
+    extra: dict[str, str] = field(default_factory=dict)

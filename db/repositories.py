@@ -1,0 +1,110 @@
+"""Queries named for their purpose, grouped behind one object per database session."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import ConversationState, ProcessedUpdate, Profile, User, utcnow
+
+
+def insert_ignoring_conflicts(session: AsyncSession, model: type[Any], **values: Any) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING for the session's dialect (SQLite or PostgreSQL)."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(model).values(**values).on_conflict_do_nothing()
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def by_channel_id(self, channel: str, channel_user_id: str, *, lock: bool = False) -> User | None:
+        query = select(User).where(User.channel == channel, User.channel_user_id == channel_user_id)
+        if lock:  # a row lock on PostgreSQL serialises one user's updates across processes
+            query = query.with_for_update()
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def get_or_create_locked(self, channel: str, channel_user_id: str) -> tuple[User, bool]:
+        """The user, created if new, locked for this transaction. Returns (user, created)."""
+        result = await self.session.execute(
+            insert_ignoring_conflicts(
+                self.session, User, channel=channel, channel_user_id=channel_user_id,
+                role="producer", active=True, notifications=True, created_at=utcnow(), last_seen_at=utcnow(),
+            )
+        )
+        user = await self.by_channel_id(channel, channel_user_id, lock=True)
+        assert user is not None
+        return user, bool(result.rowcount)
+
+    async def by_id(self, user_id: int) -> User | None:
+        return await self.session.get(User, user_id)
+
+    async def officers(self) -> list[User]:
+        query = select(User).where(User.role.in_(("officer", "admin")), User.active.is_(True))
+        return list((await self.session.execute(query)).scalars())
+
+    async def delete_with_personal_data(self, user: User) -> None:
+        """Forget the user entirely: profile, state and answers go with the user row (ON DELETE CASCADE)."""
+        for model in (ConversationState, Profile):
+            await self.session.execute(delete(model).where(model.user_id == user.id))
+        await self.session.delete(user)
+
+
+class ProfileRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def for_user(self, user_id: int) -> Profile | None:
+        return await self.session.get(Profile, user_id)
+
+    async def ensure(self, user_id: int) -> Profile:
+        profile = await self.for_user(user_id)
+        if profile is None:
+            profile = Profile(user_id=user_id)
+            self.session.add(profile)
+        return profile
+
+
+class StateRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def for_user(self, user_id: int) -> ConversationState:
+        state = await self.session.get(ConversationState, user_id)
+        if state is None:
+            state = ConversationState(user_id=user_id, flow=None, step=None, data={}, keyboard=[])
+            self.session.add(state)
+        return state
+
+
+class UpdateRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def mark_processed(self, key: str) -> bool:
+        """Record a platform update id; False when it was already recorded (a repeat delivery)."""
+        result = await self.session.execute(
+            insert_ignoring_conflicts(self.session, ProcessedUpdate, key=key, processed_at=utcnow())
+        )
+        return bool(result.rowcount)
+
+    async def forget_older_than(self, age: timedelta) -> int:
+        cutoff: datetime = utcnow() - age
+        result = await self.session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff))
+        return result.rowcount or 0
+
+
+class Repositories:
+    """Every repository over one session: `repos.users.by_channel_id(...)`, `repos.states.for_user(...)`."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.users = UserRepository(session)
+        self.profiles = ProfileRepository(session)
+        self.states = StateRepository(session)
+        self.updates = UpdateRepository(session)

@@ -1,0 +1,11 @@
+"""What the bot does, one module per capability. ROUTERS is the one explicit list the engine routes over."""
+
+from __future__ import annotations
+
+from bot.context import Router
+
+
+def build_router() -> Router:
+    from handlers import menu, onboarding, profile, settings
+
+    return Router().include([onboarding.router, profile.router, settings.router, menu.router])
