@@ -31,16 +31,27 @@ class App:
     extras: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    async def create(cls, settings: Settings, *, migrate: bool = True, **engine_kwargs: Any) -> App:
-        """Build everything; on SQLite (or when asked) create/upgrade the schema first."""
+    async def create(cls, settings: Settings, *, migrate: bool = True, db: AsyncEngine | None = None,
+                     **engine_kwargs: Any) -> App:
+        """Build everything and create/upgrade the schema first (unless `migrate=False`).
+
+        `db` lets tests hand in an engine bound to their own PostgreSQL schema."""
         content = load_content(settings.content_dir)
         i18n = I18n(Path(content.root) / "locale", settings.timezone)
-        db = create_engine(settings.database_url)
+        db = db or create_engine(settings.database_url)
         if migrate:
             await upgrade(db)
         sessions = session_factory(db)
         engine = Engine(sessions, build_router(), content, i18n, settings, **engine_kwargs)
         return cls(settings, db, sessions, content, i18n, engine)
+
+    def command_texts(self) -> dict[str, dict[str, str]]:
+        """Telegram's command menu in each language (default = the default locale)."""
+        from bot.channels.telegram import COMMANDS
+
+        texts = {loc: {name: self.i18n.translator(loc)(msgid) for name, msgid in COMMANDS} for loc in ("vi", "en")}
+        texts["default"] = texts[self.settings.default_locale]
+        return texts
 
     async def close(self) -> None:
         await self.db.dispose()

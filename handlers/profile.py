@@ -165,6 +165,13 @@ async def choose_product_group(ctx: Context) -> None:
         after_answer(ctx)
 
 
+@router.on_answer("profile", "producer_type", "product_group")
+async def expected_a_choice(ctx: Context) -> None:
+    """Typed text where a button was expected (and it matched no button): asks the same question again."""
+    ctx.reply("profile.choose_button")
+    ask(ctx, ctx.state.step or "producer_type", edit=bool(ctx.data.get("edit")))
+
+
 @router.on_answer("profile", "main_product")
 async def answer_main_product(ctx: Context) -> None:
     """Stores the main product's name; asks for a phone number next (optional)."""

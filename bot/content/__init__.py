@@ -12,10 +12,10 @@ from types import ModuleType
 from typing import Any
 
 import content as _content_package
-from bot.content import communes, programme
+from bot.content import communes, criteria, programme
 from bot.content.base import ContentError, ContentErrors, collect_texts
 
-PARTS: list[ModuleType] = [programme, communes]
+PARTS: list[ModuleType] = [programme, communes, criteria]
 
 DEFAULT_ROOT = Path(_content_package.__file__).resolve().parent
 

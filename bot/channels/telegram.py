@@ -1,0 +1,233 @@
+"""Telegram through python-telegram-bot: long polling or a webhook on our own aiohttp server.
+
+The engine decides; this module only translates. Platform quirks handled here:
+- `/start` becomes the neutral started event; callback queries are answered at once (stops the spinner).
+- Inline keyboards carry button payloads (≤ 64 bytes, checked where payloads are made). A message that
+  asks for a phone number uses a one-time reply keyboard instead: the contact button plus the other
+  choices as text buttons, which the engine maps back by label.
+- Texts over 4096 characters are split; the keyboard goes on the last part.
+- Webhook requests must carry our secret token (constant-time compare); others get 403 and change nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from typing import Any
+
+from aiohttp import web
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    Update,
+)
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.channels.base import Handle, SendError, SendFailure, split_text
+from bot.config import Settings
+from bot.http import HttpServer
+from bot.messages import FileRef, Inbound, Kind, Outgoing, Sent
+
+log = logging.getLogger(__name__)
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+# The command menu per language: (command, catalog id of its description) — texts come from the catalogs.
+COMMANDS = (("start", "commands.start"), ("menu", "commands.menu"), ("help", "commands.help"), ("cancel", "commands.cancel"))
+
+
+class TelegramChannel:
+    name = "telegram"
+
+    def __init__(self, handle: Handle, settings: Settings, *, http: HttpServer | None = None,
+                 command_texts: dict[str, dict[str, str]] | None = None, concurrent_updates: int = 64) -> None:
+        self.handle = handle
+        self.settings = settings
+        self.http = http
+        self.command_texts = command_texts or {}
+        self.webhook = bool(settings.webhook_url)
+        builder = (
+            ApplicationBuilder()
+            .token(settings.telegram_token)
+            .base_url(settings.telegram_api_url)
+            .base_file_url(settings.telegram_file_url)
+            .concurrent_updates(concurrent_updates)
+            .job_queue(None)  # schedules live in our database (bot/scheduler.py), not in PTB's memory
+        )
+        if self.webhook:
+            builder = builder.updater(None)
+        self.application: Application = builder.build()
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+
+    @property
+    def bot(self) -> Any:
+        return self.application.bot
+
+    async def start(self) -> None:
+        await self.application.initialize()
+        await self._set_commands()
+        if self.webhook:
+            if self.http is None:
+                raise RuntimeError("webhook mode needs the bot's HTTP server")
+            path = self.settings.telegram_webhook_path
+            self.http.add_post(path, self._on_webhook)
+            await self.bot.set_webhook(
+                url=self.settings.webhook_url.rstrip("/") + path,
+                secret_token=self.settings.webhook_secret,
+                allowed_updates=["message", "callback_query"],
+            )
+        else:
+            await self.bot.delete_webhook()
+            assert self.application.updater is not None
+            await self.application.updater.start_polling(allowed_updates=["message", "callback_query"])
+        await self.application.start()
+
+    async def stop(self) -> None:
+        if self.application.updater is not None and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def _set_commands(self) -> None:
+        for language, texts in self.command_texts.items():
+            commands = [BotCommand(name, texts.get(name, name)) for name, _msgid in COMMANDS]
+            await self.bot.set_my_commands(commands, language_code=None if language == "default" else language)
+
+    # --- inbound -------------------------------------------------------------------------------------
+    async def _on_webhook(self, request: web.Request) -> web.Response:
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not hmac.compare_digest(given.encode(), self.settings.webhook_secret.encode()):
+            return web.Response(status=403, text="forbidden")
+        try:
+            data = json.loads(await request.read())
+            update = Update.de_json(data, self.bot)
+        except (ValueError, TypeError, KeyError):
+            return web.Response(status=400, text="bad update")
+        # Handled before answering: a 200 means the update is committed (Telegram retries otherwise).
+        await self.application.process_update(update)
+        return web.Response(text="ok")
+
+    async def _on_update(self, update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not isinstance(update, Update):
+            return
+        inbound = to_inbound(update)
+        if inbound is None:
+            return
+        # handle() must be the first await: updates run concurrently, and one user's updates keep
+        # their order only if each reaches the engine's per-user lock in the order PTB started them.
+        replies = await self.handle(inbound)
+        if update.callback_query is not None:
+            try:
+                await update.callback_query.answer()
+            except (BadRequest, NetworkError):
+                pass  # an old query cannot be answered; the press was still handled
+        for message in replies:
+            await self.send_reply(inbound.user_id, message)
+
+    async def send_reply(self, user_id: str, message: Outgoing, attempts: int = 3) -> None:
+        """Send a conversation reply now, waiting out a short rate limit; log what still fails."""
+        for attempt in range(attempts):
+            try:
+                await self.send(user_id, message)
+                return
+            except SendError as exc:
+                if exc.failure in (SendFailure.THROTTLED, SendFailure.TRANSIENT) and attempt + 1 < attempts:
+                    await asyncio.sleep(exc.retry_after or 0.5 * (attempt + 1))
+                    continue
+                log.warning("reply to a telegram user not delivered: %s", exc.failure)
+                return
+
+    # --- outbound ------------------------------------------------------------------------------------
+    async def send(self, user_id: str, message: Outgoing) -> Sent:
+        try:
+            return await self._send(int(user_id), message)
+        except Forbidden as exc:
+            raise SendError(SendFailure.BLOCKED, str(exc)) from exc
+        except RetryAfter as exc:
+            retry = exc.retry_after
+            seconds = retry.total_seconds() if hasattr(retry, "total_seconds") else float(retry)
+            raise SendError(SendFailure.THROTTLED, str(exc), retry_after=seconds) from exc
+        except InvalidToken as exc:
+            raise SendError(SendFailure.CONFIG, str(exc)) from exc
+        except BadRequest as exc:
+            blocked = "chat not found" in str(exc).lower() or "user is deactivated" in str(exc).lower()
+            raise SendError(SendFailure.BLOCKED if blocked else SendFailure.REFUSED, str(exc)) from exc
+        except (TimedOut, NetworkError) as exc:
+            raise SendError(SendFailure.TRANSIENT, str(exc)) from exc
+
+    async def _send(self, chat_id: int, message: Outgoing) -> Sent:
+        markup = reply_markup(message)
+        sent = None
+        if message.attachment is not None:
+            caption = message.text if len(message.text) <= CAPTION_LIMIT else None
+            send = self.bot.send_photo if message.attachment.is_image else self.bot.send_document
+            field = "photo" if message.attachment.is_image else "document"
+            kwargs = {field: message.attachment.data, "filename": message.attachment.name}
+            sent = await send(chat_id, caption=caption, reply_markup=markup if caption is not None else None, **kwargs)
+            if caption is not None:
+                return Sent(message_id=str(sent.message_id))
+        parts = split_text(message.text, TEXT_LIMIT)
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            sent = await self.bot.send_message(chat_id, part, reply_markup=markup if last else None)
+        return Sent(message_id=str(sent.message_id) if sent else "")
+
+    async def edit_text(self, user_id: str, message_id: str, message: Outgoing) -> None:
+        """Replace the text (and inline buttons) of a message sent earlier: progress reports."""
+        markup = reply_markup(message)
+        await self.bot.edit_message_text(
+            chat_id=int(user_id), message_id=int(message_id), text=message.text[:TEXT_LIMIT],
+            reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
+        )
+
+
+def reply_markup(message: Outgoing) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
+    if message.request_contact:
+        rows = [[KeyboardButton(message.request_contact, request_contact=True)]]
+        rows += [[KeyboardButton(button.label) for button in row] for row in message.buttons]
+        return ReplyKeyboardMarkup(rows, one_time_keyboard=True, resize_keyboard=True)
+    if message.buttons:
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(b.label, callback_data=b.payload) for b in row] for row in message.buttons]
+        )
+    return None
+
+
+def to_inbound(update: Update) -> Inbound | None:
+    """The neutral form of a Telegram update, or None for what the bot ignores (groups, channels, edits)."""
+    key = f"telegram:{update.update_id}"
+    query = update.callback_query
+    if query is not None:
+        if query.message is not None and query.message.chat.type != "private":
+            return None
+        return Inbound("telegram", str(query.from_user.id), Kind.BUTTON, dedup_key=key, payload=query.data or "",
+                       callback_id=query.id, language_hint=query.from_user.language_code or "")
+    message = update.message
+    if message is None or message.chat.type != "private" or message.from_user is None:
+        return None  # edited messages, channel posts and group chats are not conversations with a producer
+    base = {"channel": "telegram", "user_id": str(message.chat.id), "dedup_key": key,
+            "language_hint": message.from_user.language_code or ""}
+    if message.contact is not None:
+        own = message.contact.user_id in (None, message.from_user.id)
+        return Inbound(kind=Kind.CONTACT, phone=message.contact.phone_number if own else "", **base)
+    if message.location is not None:
+        return Inbound(kind=Kind.LOCATION, latitude=message.location.latitude,
+                       longitude=message.location.longitude, **base)
+    if message.document is not None:
+        doc = message.document
+        return Inbound(kind=Kind.FILE, file=FileRef(doc.file_id, doc.file_name or "", doc.mime_type or ""),
+                       text=message.caption or "", **base)
+    if message.photo:
+        return Inbound(kind=Kind.FILE, file=FileRef(message.photo[-1].file_id, "photo.jpg", "image/jpeg", True),
+                       text=message.caption or "", **base)
+    text = message.text or ""
+    if text.split("@")[0].split(" ")[0] == "/start":
+        return Inbound(kind=Kind.STARTED, **base)
+    return Inbound(kind=Kind.TEXT, text=text, **base)

@@ -1,0 +1,144 @@
+"""The OCOP dossier as checklists: first time, upgrade and re-evaluation, filtered by producer type and group.
+
+Items come in the order a producer gathers them (forms → gates → evidence → samples → submission); the
+order is checked at load so `checklist` can simply filter.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, get_args
+
+from bot.content import programme
+from bot.content.base import ContentError, ContentErrors, ContentModel, Sourced, UText, load_model
+
+NAME = "documents"
+FILE = "documents.yaml"
+
+Kind = Literal["lan-dau", "nang-hang", "danh-gia-lai"]
+KINDS: tuple[str, ...] = get_args(Kind)
+"""First time, upgrade, re-evaluation (the three kinds of dossier in Mẫu 01)."""
+
+Section = Literal["forms", "gates", "evidence", "samples", "submission"]
+SECTIONS: tuple[str, ...] = get_args(Section)
+
+
+class Item(Sourced):
+    """One thing to put in (or do with) the dossier."""
+
+    id: str
+    section: Section
+    title: UText
+    explanation: UText
+    """What it is, where to get it, pitfalls."""
+    gate: bool = False
+    """Without it the dossier is rejected (only in the `gates` section)."""
+    supports: list[str] = []
+    """Criterion codes (product set #7 sheet) whose points this item is the evidence for."""
+    expires: bool = False
+    """The paper has an expiry date: the bot asks for it (and can remind before it)."""
+    kinds: list[Kind] = list(KINDS)
+    notes: dict[Kind, UText] = {}
+    """Extra explanation for one kind of dossier."""
+    only_types: list[str] = []
+    except_types: list[str] = []
+    only_groups: list[str] = []
+    except_groups: list[str] = []
+
+    def applies(self, kind: str, producer_type: str | None, group: str | None) -> bool:
+        """Whether this item belongs in a `kind` dossier; an unknown type or group (None) filters nothing."""
+        if kind not in self.kinds:
+            return False
+        return _allowed(producer_type, self.only_types, self.except_types) and _allowed(
+            group, self.only_groups, self.except_groups
+        )
+
+    def note_for(self, kind: str) -> UText | None:
+        return self.notes.get(kind)  # type: ignore[call-overload]
+
+
+class CriterionCodes(Sourced):
+    codes: list[str]
+
+
+class Documents(ContentModel):
+    criteria: CriterionCodes
+    items: list[Item]
+
+
+def checklist(
+    documents: Documents, kind: str, producer_type: str | None = None, group: str | None = None
+) -> list[Item]:
+    """The items of a `kind` dossier (lan-dau, nang-hang, danh-gia-lai) for this producer type and product
+    group, in gathering order: forms, gates, evidence, samples, submission."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown dossier kind {kind!r}; kinds: {KINDS}")
+    return [item for item in documents.items if item.applies(kind, producer_type, group)]
+
+
+def _allowed(value: str | None, only: list[str], excluded: list[str]) -> bool:
+    if value is None:
+        return True
+    if only and value not in only:
+        return False
+    return value not in excluded
+
+
+def check(model: Documents, path: Path, known: programme.Programme | None) -> list[ContentError]:
+    """Cross-checks, each naming its key: unique ids, sections in gathering order, `gate` exactly in the gates
+    section, known criterion, producer type and group codes, notes only for kinds the item is in."""
+    errors: list[ContentError] = []
+
+    def error(key: str, message: str) -> None:
+        errors.append(ContentError(path, key, message))
+
+    codes = set(model.criteria.codes)
+    types = set(known.producer_type_by_code) if known else None
+    groups = set(known.group_by_code) if known else None
+    seen: set[str] = set()
+    last_section = 0
+    for i, item in enumerate(model.items):
+        key = f"items.{i}"
+        if item.id in seen:
+            error(f"{key}.id", f"duplicate item id {item.id!r}")
+        seen.add(item.id)
+        section = SECTIONS.index(item.section)
+        if section < last_section:
+            error(f"{key}.section", f"{item.section!r} after {SECTIONS[last_section]!r}: keep the order {list(SECTIONS)}")
+        last_section = max(last_section, section)
+        if item.gate != (item.section == "gates"):
+            error(f"{key}.gate", "gate must be true exactly for items in the gates section")
+        for j, code in enumerate(item.supports):
+            if code not in codes:
+                error(f"{key}.supports.{j}", f"unknown criterion code {code!r}")
+        for field, known_codes in (
+            ("only_types", types), ("except_types", types), ("only_groups", groups), ("except_groups", groups)
+        ):
+            for j, code in enumerate(getattr(item, field)):
+                if known_codes is not None and code not in known_codes:
+                    error(f"{key}.{field}.{j}", f"unknown code {code!r}; known: {sorted(known_codes)}")
+        for kind in item.notes:
+            if kind not in item.kinds:
+                error(f"{key}.notes.{kind}", f"note for a kind the item is not in (kinds: {item.kinds})")
+    for kind in KINDS:
+        sections = {item.section for item in model.items if kind in item.kinds}
+        if "forms" not in sections or "submission" not in sections:
+            error("items", f"the {kind} checklist needs at least a form and the submission step")
+    return errors
+
+
+def known_programme(root: Path) -> programme.Programme | None:
+    """programme.yaml for cross-checks; None if it is broken (the programme part reports its own errors)."""
+    try:
+        return programme.load(root)
+    except ContentErrors:
+        return None
+
+
+def load(root: Path) -> Documents:
+    path = root / FILE
+    model = load_model(Documents, path)
+    errors = check(model, path, known_programme(root))
+    if errors:
+        raise ContentErrors(errors)
+    return model
