@@ -47,9 +47,9 @@ class App:
 
     def command_texts(self) -> dict[str, dict[str, str]]:
         """Telegram's command menu in each language (default = the default locale)."""
-        from bot.channels.telegram import COMMANDS
+        from handlers.menu import COMMANDS
 
-        texts = {loc: {name: self.i18n.translator(loc)(msgid) for name, msgid in COMMANDS} for loc in ("vi", "en")}
+        texts = {loc: {name: self.i18n.translator(loc)(msgid) for name, msgid in COMMANDS.items()} for loc in ("vi", "en")}
         texts["default"] = texts[self.settings.default_locale]
         return texts
 

@@ -12,8 +12,8 @@ from babel.messages.extract import extract_from_dir
 from bot.content import Content
 from bot.i18n import LOCALES
 
-# The calls whose first argument is a catalog id (ctx.reply, ctx.button, t, N_).
-KEYWORDS = {"t": None, "N_": None, "reply": None, "button": None}
+# The calls that take a catalog id, and which argument it is (ctx.reply, ctx.button, t, N_, show_menu…).
+KEYWORDS = {"t": (1,), "N_": (1,), "reply": (1,), "button": (1,), "show_menu": (2,), "show_summary": (2,)}
 CODE_DIRS = ("bot", "handlers")
 _PLACEHOLDER = re.compile(r"{(\w+)}")
 _ROOT = Path(__file__).resolve().parent.parent

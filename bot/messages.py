@@ -20,6 +20,16 @@ class Kind(StrEnum):
     FILE = "file"  # a document or image the user sent
 
 
+class Purpose(StrEnum):
+    """Why a message is sent: platforms treat them differently (Zalo: consultation / transaction /
+    promotion messages with different windows and quotas); delivery sends replies before bulk."""
+
+    REPLY = "reply"
+    REMINDER = "reminder"
+    BULLETIN = "bulletin"
+    BROADCAST = "broadcast"
+
+
 @dataclass(frozen=True)
 class FileRef:
     """A file the user sent: the platform's id for it, plus what we know of it."""

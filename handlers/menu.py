@@ -10,6 +10,14 @@ from bot.messages import Button
 
 router = Router()
 
+# Telegram's command menu (setMyCommands): command → catalog id of its description.
+COMMANDS = {
+    "start": N_("commands.start"),
+    "menu": N_("commands.menu"),
+    "help": N_("commands.help"),
+    "cancel": N_("commands.cancel"),
+}
+
 
 @dataclass(frozen=True)
 class MenuEntry:
@@ -35,7 +43,7 @@ def menu_buttons(ctx: Context) -> list[list[Button]]:
     return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
 
 
-def show_menu(ctx: Context, msgid: str = "menu.title") -> None:
+def show_menu(ctx: Context, msgid: str = N_("menu.title")) -> None:
     """Leave any flow (saved answers stay saved) and show the main menu."""
     ctx.clear_flow()
     ctx.reply(msgid, buttons=menu_buttons(ctx))

@@ -62,11 +62,9 @@ async def choose_language(ctx: Context) -> None:
 
 def ask_consent(ctx: Context) -> None:
     ctx.go("onboarding", "consent")
-    ctx.reply(
-        "onboarding.consent",
-        buttons=[[ctx.button("onboarding.consent_yes", "onb", "consent", "yes")],
-                 [ctx.button("onboarding.consent_no", "onb", "consent", "no")]],
-    )
+    agree = ctx.button("onboarding.consent_yes", "onb", "consent", "yes")
+    refuse = ctx.button("onboarding.consent_no", "onb", "consent", "no")
+    ctx.reply("onboarding.consent", buttons=[[agree], [refuse]])
 
 
 @router.on_button("onb", "consent")

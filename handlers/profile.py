@@ -93,8 +93,7 @@ def finish(ctx: Context) -> None:
 async def _consented_profile(ctx: Context) -> bool:
     """Profile answers are stored only with consent; without it, explain and offer it."""
     if ctx.user.consent_at is None:
-        ctx.reply("profile.needs_consent", buttons=[[ctx.button("onboarding.consent_yes", "onb", "consent", "yes")],
-                                                    back_to_menu_row(ctx)])
+        offer_consent(ctx)
         return False
     if ctx.profile is None:
         ctx.profile = await ctx.repos.profiles.ensure(ctx.user.id)
@@ -190,8 +189,8 @@ async def answer_phone(ctx: Context) -> None:
     raw = ctx.inbound.phone if ctx.inbound.kind is Kind.CONTACT else ctx.text
     phone = normalise_phone(raw)
     if phone is None:
-        ctx.reply("profile.phone_invalid", buttons=[[ctx.button("profile.phone_skip", "prof", "phone_skip")]],
-                  request_contact=ctx.t("profile.phone_share"))
+        skip = ctx.button("profile.phone_skip", "prof", "phone_skip")
+        ctx.reply("profile.phone_invalid", buttons=[[skip]], request_contact=ctx.t("profile.phone_share"))
         return
     if await _consented_profile(ctx):
         ctx.profile.phone = phone  # type: ignore[union-attr]
@@ -222,6 +221,11 @@ async def edit_field(ctx: Context) -> None:
         ask(ctx, ctx.arg, edit=True)
 
 
+def offer_consent(ctx: Context) -> None:
+    agree = ctx.button("onboarding.consent_yes", "onb", "consent", "yes")
+    ctx.reply("profile.needs_consent", buttons=[[agree], back_to_menu_row(ctx)])
+
+
 def normalise_phone(raw: str) -> str | None:
     """A Vietnamese number as +84…, or None: "0912 345 678" → "+84912345678"."""
     digits = re.sub(r"[\s.\-()]", "", raw or "")
@@ -229,13 +233,12 @@ def normalise_phone(raw: str) -> str | None:
     return f"+84{match.group(1)}" if match else None
 
 
-def show_summary(ctx: Context, msgid: str = "profile.summary_title") -> None:
+def show_summary(ctx: Context, msgid: str = N_("profile.summary_title")) -> None:
     """The stored profile with a button per field to change it."""
     ctx.clear_flow()
     p = ctx.profile
     if p is None or ctx.user.consent_at is None:
-        ctx.reply("profile.needs_consent", buttons=[[ctx.button("onboarding.consent_yes", "onb", "consent", "yes")],
-                                                    back_to_menu_row(ctx)])
+        offer_consent(ctx)
         return
     programme, communes = ctx.content.programme, ctx.content.communes
     dash = "—"

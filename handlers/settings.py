@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.context import Context, Router
+from bot.i18n import N_
 from handlers import onboarding, profile
 from handlers.menu import back_to_menu_row
 
@@ -11,17 +12,15 @@ router = Router()
 
 def show_settings(ctx: Context) -> None:
     ctx.go("settings", None)
-    notify = "settings.notifications_off" if ctx.user.notifications else "settings.notifications_on"
-    ctx.reply(
-        "settings.title",
-        buttons=[
-            [ctx.button("settings.language", "set", "lang")],
-            [ctx.button("settings.profile", "set", "profile")],
-            [ctx.button(notify, "set", "notify", "off" if ctx.user.notifications else "on")],
-            [ctx.button("settings.delete", "set", "delete")],
-            back_to_menu_row(ctx),
-        ],
-    )
+    notify = N_("settings.notifications_off") if ctx.user.notifications else N_("settings.notifications_on")
+    rows = [
+        [ctx.button("settings.language", "set", "lang")],
+        [ctx.button("settings.profile", "set", "profile")],
+        [ctx.button(notify, "set", "notify", "off" if ctx.user.notifications else "on")],
+        [ctx.button("settings.delete", "set", "delete")],
+        back_to_menu_row(ctx),
+    ]
+    ctx.reply("settings.title", buttons=rows)
 
 
 @router.on_button("set", "open")
@@ -46,7 +45,8 @@ async def view_profile(ctx: Context) -> None:
 async def toggle_notifications(ctx: Context) -> None:
     """Turns reminders and bulletins on or off; then the settings again."""
     ctx.user.notifications = ctx.arg == "on"
-    ctx.reply("settings.notifications_saved_on" if ctx.user.notifications else "settings.notifications_saved_off")
+    saved = N_("settings.notifications_saved_on") if ctx.user.notifications else N_("settings.notifications_saved_off")
+    ctx.reply(saved)
     show_settings(ctx)
 
 
@@ -54,11 +54,9 @@ async def toggle_notifications(ctx: Context) -> None:
 async def ask_delete(ctx: Context) -> None:
     """Explains what deleting removes and asks to confirm."""
     ctx.go("settings", "delete")
-    ctx.reply(
-        "settings.delete_confirm",
-        buttons=[[ctx.button("settings.delete_yes", "set", "delete_yes")],
-                 [ctx.button("settings.delete_no", "set", "open")]],
-    )
+    confirm = ctx.button("settings.delete_yes", "set", "delete_yes")
+    back = ctx.button("settings.delete_no", "set", "open")
+    ctx.reply("settings.delete_confirm", buttons=[[confirm], [back]])
 
 
 @router.on_button("set", "delete_yes")

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Protocol
 
-from bot.messages import Inbound, Outgoing, Sent
+from bot.messages import Inbound, Outgoing, Purpose, Sent
 
 Handle = Callable[[Inbound], Awaitable[list[Outgoing]]]
 
@@ -34,7 +34,7 @@ class Channel(Protocol):
 
     async def stop(self) -> None: ...
 
-    async def send(self, user_id: str, message: Outgoing) -> Sent:
+    async def send(self, user_id: str, message: Outgoing, purpose: Purpose = Purpose.REPLY) -> Sent:
         """Send one message; raises SendError with its classification on failure."""
         ...
 

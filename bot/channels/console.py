@@ -11,7 +11,7 @@ import sys
 from typing import TextIO
 
 from bot.channels.base import Handle
-from bot.messages import Inbound, Kind, Outgoing, Sent
+from bot.messages import Inbound, Kind, Outgoing, Purpose, Sent
 
 
 class ConsoleChannel:
@@ -30,7 +30,7 @@ class ConsoleChannel:
     async def stop(self) -> None:
         return None
 
-    async def send(self, user_id: str, message: Outgoing) -> Sent:
+    async def send(self, user_id: str, message: Outgoing, purpose: Purpose = Purpose.REPLY) -> Sent:
         self.stdout.write(render(message) + "\n")
         self.stdout.flush()
         return Sent()

@@ -32,14 +32,12 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from bot.channels.base import Handle, SendError, SendFailure, split_text
 from bot.config import Settings
 from bot.http import HttpServer
-from bot.messages import FileRef, Inbound, Kind, Outgoing, Sent
+from bot.messages import FileRef, Inbound, Kind, Outgoing, Purpose, Sent
 
 log = logging.getLogger(__name__)
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
-# The command menu per language: (command, catalog id of its description) — texts come from the catalogs.
-COMMANDS = (("start", "commands.start"), ("menu", "commands.menu"), ("help", "commands.help"), ("cancel", "commands.cancel"))
 
 
 class TelegramChannel:
@@ -47,6 +45,7 @@ class TelegramChannel:
 
     def __init__(self, handle: Handle, settings: Settings, *, http: HttpServer | None = None,
                  command_texts: dict[str, dict[str, str]] | None = None, concurrent_updates: int = 64) -> None:
+        """`command_texts`: Telegram's command menu, {language or "default": {command: description}}."""
         self.handle = handle
         self.settings = settings
         self.http = http
@@ -97,7 +96,7 @@ class TelegramChannel:
 
     async def _set_commands(self) -> None:
         for language, texts in self.command_texts.items():
-            commands = [BotCommand(name, texts.get(name, name)) for name, _msgid in COMMANDS]
+            commands = [BotCommand(name, description) for name, description in texts.items()]
             await self.bot.set_my_commands(commands, language_code=None if language == "default" else language)
 
     # --- inbound -------------------------------------------------------------------------------------
@@ -145,7 +144,7 @@ class TelegramChannel:
                 return
 
     # --- outbound ------------------------------------------------------------------------------------
-    async def send(self, user_id: str, message: Outgoing) -> Sent:
+    async def send(self, user_id: str, message: Outgoing, purpose: Purpose = Purpose.REPLY) -> Sent:
         try:
             return await self._send(int(user_id), message)
         except Forbidden as exc:

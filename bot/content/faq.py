@@ -74,7 +74,9 @@ class Faq(ContentModel):
     def _synonyms_folded(cls, value: dict[str, str]) -> dict[str, str]:
         for key, expansion in value.items():
             if key != fold(key) or not key:
-                raise ValueError(f"synonym key {key!r} must be folded (lowercase, no diacritics): {fold(key)!r}")
+                raise ValueError(
+                    f"synonym key {key!r} must be folded (lowercase, no diacritics): {fold(key)!r}"
+                )
             if not expansion or expansion != fold(expansion):
                 raise ValueError(f"synonym {key!r}: expansion {expansion!r} must be folded and not empty")
         return value
