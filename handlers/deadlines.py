@@ -41,7 +41,7 @@ def round_entries(ctx: Context, today: date) -> list[Entry]:
             text = ctx.t("deadlines.round_late", title=title, latest=upcoming.latest_filing)
             entries.append(Entry(upcoming.forward_deadline, text))
         else:
-            text = ctx.t("deadlines.round_province", title=title, ends=upcoming.ends_before)
+            text = ctx.t("deadlines.round_province", title=title)
             entries.append(Entry(upcoming.forward_deadline, text))
     return entries
 
@@ -91,6 +91,8 @@ async def show_deadlines(ctx: Context) -> None:
               for e in entries]
     advice = ctx.content.calendar.filing_advice
     parts.append(f"ℹ️ {ctx.t.content(advice.text)}\n{basis_line(ctx, advice)}")
+    round_sources = {r.source: r for r in ctx.content.calendar.rounds}  # one line per distinct source
+    parts.append("\n".join(basis_line(ctx, r) for r in round_sources.values()))
     rows: list[list[Button]] = []
     if CERTIFICATE not in dates:
         parts.append(ctx.t("deadlines.add_dates_hint"))
