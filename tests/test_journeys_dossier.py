@@ -137,3 +137,33 @@ async def test_without_consent_the_list_shows_but_marks_need_consent(app: App, c
     assert await marks(app) == {}
     await chat.click("Đồng ý")
     assert "Câu 1/6" in chat.text  # consent given: the profile questions begin
+
+
+def test_every_journey_payload_fits_zalo_and_telegram() -> None:
+    """Zalo sends button payloads back as text, matched by the engine's payload pattern (argument ≤ 40
+    characters); Telegram allows 64 bytes. Every dossier item and eligibility answer must fit both."""
+    from bot.content import load_content
+    from bot.content.documents import KINDS
+    from bot.context import payload
+    from bot.engine import _PAYLOAD
+
+    content = load_content()
+    made = [payload("doc", action, kind, item.id) for kind in KINDS for item in content.documents.items
+            for action in ("item", "has", "no")]
+    made += [payload("elig", "ans", q.id, code) for q in content.eligibility.questions for code in q.option_codes]
+    made += [payload("elig", "set", s.code) for s in content.product_sets.sets]
+    assert made and all(_PAYLOAD.match(p) for p in made), [p for p in made if not _PAYLOAD.match(p)]
+
+
+async def test_deleting_my_data_removes_marks_and_dates(app: App, chat: Chat) -> None:
+    await onboard(chat)
+    await open_first_time(chat)
+    await chat.click("⬜ 4")
+    await chat.click("Đã có")
+    await chat.send("15/06/2028")
+    assert await marks(app) and await dates(app)
+    await chat.press("set:delete")
+    await chat.press("set:delete_yes")
+    async with app.sessions() as session:
+        assert (await session.execute(select(DossierItem))).first() is None
+        assert (await session.execute(select(UserDate))).first() is None
