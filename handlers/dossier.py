@@ -55,7 +55,10 @@ def find_item(ctx: Context, kind: str, item_id: str) -> Item | None:
 def icon(item: Item, marks: dict[str, bool]) -> str:
     if item.section not in MARKABLE:
         return "📮"
-    return {True: "✅", False: "❌"}.get(marks.get(item.id), "⬜")  # type: ignore[arg-type]
+    mark = marks.get(item.id)
+    if mark is None:
+        return "⬜"
+    return "✅" if mark else "❌"
 
 
 async def show_list(ctx: Context, kind: str, page: int = 0, only_missing: bool = False) -> None:

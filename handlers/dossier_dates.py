@@ -9,6 +9,7 @@ from datetime import date
 from bot.content.documents import Item
 from bot.context import Context
 from bot.i18n import N_
+from bot.messages import Button
 from handlers.journey_text import local_today, parse_typed_date
 from handlers.menu import back_to_menu_row
 
@@ -29,20 +30,24 @@ def ask_date(ctx: Context, kind: str, item: Item) -> None:
     """Asks the expiry date (the decision date for the OCOP certificate); "skip" stores nothing."""
     ctx.go(FLOW, "date", kind=kind, item=item.id)
     msgid = N_("dossier.ask_decision_date") if item.id == OCOP_CERTIFICATE else N_("dossier.ask_expiry_date")
-    skip = ctx.button("dossier.skip_date", FLOW, "skip", kind)
-    ctx.reply(msgid, buttons=[[skip], back_to_menu_row(ctx)], title=ctx.t.content(item.title))
+    ctx.reply(msgid, buttons=date_buttons(ctx, kind), title=ctx.t.content(item.title))
+
+
+def date_buttons(ctx: Context, kind: str) -> list[list[Button]]:
+    return [[ctx.button("dossier.skip_date", FLOW, "skip", kind)], back_to_menu_row(ctx)]
 
 
 async def save_typed_date(ctx: Context, item: Item) -> bool:
     """Parses and stores the typed date; on a bad date says why and stores nothing. True when stored."""
     typed = parse_typed_date(ctx.text)
     today = local_today(ctx)
+    kind = str(ctx.data.get("kind"))
     if typed is None:
-        ctx.reply("dossier.date_invalid")
+        ctx.reply("dossier.date_invalid", buttons=date_buttons(ctx, kind))
         return False
     if item.id == OCOP_CERTIFICATE:
         if typed > today:
-            ctx.reply("dossier.decision_in_future")
+            ctx.reply("dossier.decision_in_future", buttons=date_buttons(ctx, kind))
             return False
         calendar = ctx.content.calendar
         expiry = calendar.certificate_expiry(typed)
