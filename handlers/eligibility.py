@@ -4,6 +4,16 @@ name), then the content questions of content/eligibility.yaml one at a time, the
 Answers live in the conversation state after every step (a restart resumes at the same question); the
 finished check is stored in the Eligibility row only with consent. The verdict is shown by
 handlers/eligibility_result.py.
+
+```mermaid
+flowchart LR
+  start[elig:start] -->|unfinished| resume[same question again]
+  start --> type{type from profile?} -->|yes / change| product[sets for the product name]
+  product -->|other name / by group| product
+  product -->|set chosen| q[question i of n] -->|answer| q
+  q -->|back| q
+  q -->|last answer| verdict[verdict + stored with consent]
+```
 """
 
 from __future__ import annotations
