@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.journey_repositories import DossierRepository, EligibilityRepository, UserDateRepository
 from db.models import ConversationState, ProcessedUpdate, Profile, User, utcnow
 
 
@@ -126,3 +127,7 @@ class Repositories:
         self.profiles = ProfileRepository(session)
         self.states = StateRepository(session)
         self.updates = UpdateRepository(session)
+        # producer journeys (db/journey_repositories.py)
+        self.eligibility = EligibilityRepository(session)
+        self.dossier = DossierRepository(session)
+        self.user_dates = UserDateRepository(session)

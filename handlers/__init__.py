@@ -6,6 +6,7 @@ from bot.context import Router
 
 
 def build_router() -> Router:
-    from handlers import menu, onboarding, profile, settings
+    from handlers import deadlines, dossier, eligibility, menu, onboarding, profile, settings
 
-    return Router().include([onboarding.router, profile.router, settings.router, menu.router])
+    return Router().include([onboarding.router, profile.router, settings.router, eligibility.router, dossier.router,
+                             deadlines.router, menu.router])

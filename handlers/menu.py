@@ -28,9 +28,9 @@ class MenuEntry:
 # The main menu, in the order producers see it (two per row). A capability plugs in by pointing its
 # entry at its own starting payload.
 MENU: list[MenuEntry] = [
-    MenuEntry(N_("menu.eligibility"), "menu:soon:eligibility"),
-    MenuEntry(N_("menu.documents"), "menu:soon:documents"),
-    MenuEntry(N_("menu.deadlines"), "menu:soon:deadlines"),
+    MenuEntry(N_("menu.eligibility"), "elig:start"),
+    MenuEntry(N_("menu.documents"), "doc:open"),
+    MenuEntry(N_("menu.deadlines"), "dl:open"),
     MenuEntry(N_("menu.assessment"), "menu:soon:assessment"),
     MenuEntry(N_("menu.bulletin"), "menu:soon:bulletin"),
     MenuEntry(N_("menu.questions"), "menu:soon:questions"),
