@@ -6,6 +6,9 @@ from bot.context import Router
 
 
 def build_router() -> Router:
-    from handlers import menu, onboarding, profile, settings
+    from handlers import assessment, assessment_result, assessment_start, menu, onboarding, profile, settings
 
-    return Router().include([onboarding.router, profile.router, settings.router, menu.router])
+    return Router().include([
+        onboarding.router, profile.router, settings.router, menu.router,
+        assessment_start.router, assessment.router, assessment_result.router,
+    ])
