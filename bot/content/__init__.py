@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import Any
 
 import content as _content_package
-from bot.content import calendar, communes, criteria, documents, eligibility, programme, product_sets
+from bot.content import calendar, communes, criteria, documents, eligibility, product_sets, programme
 from bot.content.base import ContentError, ContentErrors, collect_texts
 
 PARTS: list[ModuleType] = [programme, communes, product_sets, criteria, eligibility, documents, calendar]
