@@ -129,8 +129,8 @@ async def choose_product_set(ctx: Context) -> None:
         await start(ctx, rule_sets[0].code, product_set.code)
     else:
         labels = {"current": N_("assessment.rules_current"), "previous": N_("assessment.rules_previous")}
-        rows = [[ctx.button(labels[r.status], "asm", "rules", product_set.code, r.code, decision=r.decision)]
-                for r in rule_sets]
+        rows = [[ctx.button(labels[r.status], "asm", "rules", product_set.code, r.code, decision=r.decision,
+                            year=str(r.date.year))] for r in rule_sets]  # str: Babel would print "2.023"
         ctx.reply("assessment.ask_rules", buttons=rows + [back_to_menu_row(ctx)], set=product_set.code)
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import func, select
+
 from bot.app import App
 from bot.scoring import score
-from db.models import Eligibility
+from db.models import Assessment, Eligibility
 from tests.assessment_helpers import (
     RULES,
     SET,
@@ -232,3 +234,28 @@ async def test_starting_anew_asks_before_dropping_the_unfinished_one(app: App, c
     await chat.click("hiện hành")
     [row] = await assessments_of(app)
     assert row.answers == {} and "Câu 1/32" in chat.text
+
+
+async def test_english_user_reads_the_sheet_in_english(app: App, chat: Chat) -> None:
+    await onboard(chat)
+    user, _ = await profile_of(app)
+    async with app.sessions() as session, session.begin():
+        (await session.get(type(user), user.id)).locale = "en"
+    await chat.send("menu")
+    await chat.click("Self-assessment")
+    await chat.click("New self-assessment")
+    assert "Processed from vegetables, tubers, fruit and nuts" in chat.labels()[0]
+    await chat.click(f"{SET} ·")
+    await chat.click("Current rules")
+    assert "Question 1/32" in chat.text and "1.1 Raw material source (up to 3 points)" in chat.text
+
+
+async def test_deleting_my_data_deletes_my_assessments(app: App, chat: Chat) -> None:
+    await onboard(chat)
+    await start_assessment(chat)
+    await answer(chat, {"1.1": 3})
+    assert len(await assessments_of(app)) == 1
+    await chat.press("set:delete")
+    await chat.press("set:delete_yes")
+    async with app.sessions() as session:
+        assert (await session.execute(select(func.count()).select_from(Assessment))).scalar_one() == 0
