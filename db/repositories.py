@@ -115,9 +115,12 @@ class AssessmentRepository:
         await self.session.flush()  # the id goes into button payloads at once
         return assessment
 
-    async def of_user(self, assessment_id: int, user_id: int) -> Assessment | None:
-        """The assessment only if it belongs to this user: a payload naming another's id finds nothing."""
-        query = select(Assessment).where(Assessment.id == assessment_id, Assessment.user_id == user_id)
+    async def of_user(self, assessment_id: str, user_id: int) -> Assessment | None:
+        """The assessment named by a payload's id, only if it belongs to this user: another user's id, or
+        anything but 1–9 digits (no overflow of the INTEGER column), finds nothing."""
+        if not (assessment_id.isascii() and assessment_id.isdigit() and len(assessment_id) <= 9):
+            return None
+        query = select(Assessment).where(Assessment.id == int(assessment_id), Assessment.user_id == user_id)
         return (await self.session.execute(query)).scalar_one_or_none()
 
     async def open_for_user(self, user_id: int) -> Assessment | None:

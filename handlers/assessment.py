@@ -42,7 +42,7 @@ def parse_arg(arg: str, count: int) -> list[str] | None:
 
 async def own_open(ctx: Context, assessment_id: str) -> tuple[Assessment, Sheet] | None:
     """The user's own unfinished assessment and its sheet; otherwise explain, change nothing, return None."""
-    assessment = await ctx.repos.assessments.of_user(int(assessment_id), ctx.user.id) if assessment_id.isdigit() else None
+    assessment = await ctx.repos.assessments.of_user(assessment_id, ctx.user.id)
     sheet = sheet_of(ctx, assessment) if assessment else None
     if assessment is None or sheet is None:
         show_menu(ctx, "assessment.not_found")
@@ -93,22 +93,21 @@ def ask_question(ctx: Context, assessment: Assessment, sheet: Sheet, code: str) 
 @router.on_button("asm", "ans")
 async def answer_criterion(ctx: Context) -> None:
     """Saves the chosen option for the current criterion; asks the next unanswered one or shows the result."""
-    parts = parse_arg(ctx.arg, 3)
-    found = await own_open(ctx, parts[0] if parts else "")
+    parts = parse_arg(ctx.arg, 3) or ["", "", ""]
+    found = await own_open(ctx, parts[0])
     if found is None:
         return
     assessment, sheet = found
-    code = current_code(ctx, assessment, sheet)
-    criterion = sheet.criterion(parts[1]) if parts else None
+    code, (_, answered_code, option) = current_code(ctx, assessment, sheet), parts
+    criterion = sheet.criterion(answered_code)
     if code is None or criterion is None or criterion.code != code:
-        ctx.reply("assessment.stale_question")
-    elif not parts[2].isdigit() or int(parts[2]) >= len(criterion.options):  # type: ignore[index]
+        ctx.reply("assessment.stale_question")  # an old message's button, or a forged one
+    elif not option.isdigit() or int(option) >= len(criterion.options):
         ctx.reply("assessment.invalid_choice")
     else:
-        index = int(parts[2])  # type: ignore[index]
-        assessment.answers = {**assessment.answers, code: index}  # reassigned: JSON columns save on assignment
+        assessment.answers = {**assessment.answers, code: int(option)}  # reassigned: JSON saves on assignment
         assessment.status, assessment.updated_at = "in_progress", ctx.now
-        await continue_after_answer(ctx, assessment, sheet, criterion.options[index].knock_out is not None)
+        await continue_after_answer(ctx, assessment, sheet, criterion.options[int(option)].knock_out is not None)
         return
     if code is not None:
         ask_question(ctx, assessment, sheet, code)
@@ -182,7 +181,7 @@ async def typed_instead_of_choosing(ctx: Context) -> None:
 @router.on_button("asm", "undo")
 async def undo_knock_out(ctx: Context) -> None:
     """Reopens an assessment ended by a knock-out answer (a mis-tap) and asks that criterion again."""
-    assessment = await ctx.repos.assessments.of_user(int(ctx.arg), ctx.user.id) if ctx.arg.isdigit() else None
+    assessment = await ctx.repos.assessments.of_user(ctx.arg, ctx.user.id)
     sheet = sheet_of(ctx, assessment) if assessment else None
     other = await ctx.repos.assessments.open_for_user(ctx.user.id)
     if assessment is None or sheet is None or assessment.status != "knocked_out" or other is not None:

@@ -118,7 +118,7 @@ async def show_history(ctx: Context) -> None:
 @router.on_button("asm", "pdf")
 async def export_mau02(ctx: Context) -> None:
     """Sends the draft of Mẫu 02 Part III for one finished assessment of this producer as a PDF."""
-    assessment = await ctx.repos.assessments.of_user(int(ctx.arg), ctx.user.id) if ctx.arg.isdigit() else None
+    assessment = await ctx.repos.assessments.of_user(ctx.arg, ctx.user.id)
     sheet = ctx.content.criteria.sheet(assessment.rule_set, assessment.product_set) if assessment else None
     if assessment is None or sheet is None or assessment.status != "done":
         show_menu(ctx, "assessment.export_unavailable")

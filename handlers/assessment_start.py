@@ -7,6 +7,8 @@ plainly that the sheet is not available yet and offered the questions (FAQ) and 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.content.product_sets import ProductSet
 from bot.context import Context, Router
 from bot.i18n import N_
@@ -18,8 +20,9 @@ from handlers.menu import MENU, back_to_menu_row
 router = Router()
 
 
-def local_date(ctx: Context, moment: object) -> str:
-    return ctx.t.date(moment.astimezone(ctx.t.tz).date())  # type: ignore[attr-defined]
+def local_date(ctx: Context, moment: datetime) -> str:
+    """A stored UTC moment as the producer's local calendar day."""
+    return ctx.t.date(moment.astimezone(ctx.t.tz).date())
 
 
 @router.on_button("asm", "open")

@@ -168,6 +168,8 @@ async def test_forged_payloads_change_nothing(app: App, chat: Chat) -> None:
     assert "thuộc một câu hỏi khác" in chat.text and question_code(chat) == "1.2"
     await chat.press(f"asm:ans:{row.id}:9.9:0")  # no such criterion
     await chat.press("asm:ans:abc")
+    await chat.press("asm:ans:99999999999999999999:1.2:0")  # no overflow error, just not found
+    assert "Không tìm thấy" in chat.text
     intruder = Chat(app.engine, "u2")
     await onboard(intruder)
     for forged in (f"asm:ans:{row.id}:1.2:1", f"asm:pause:{row.id}", f"asm:back:{row.id}",
