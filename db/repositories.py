@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.journey_repositories import DossierRepository, EligibilityRepository, UserDateRepository
-from db.models import ConversationState, ProcessedUpdate, Profile, User, utcnow
+from db.models import Assessment, ConversationState, Eligibility, ProcessedUpdate, Profile, User, utcnow
 
 
 def insert_ignoring_conflicts(session: AsyncSession, model: type[Any], **values: Any) -> Any:
@@ -118,6 +118,50 @@ class UpdateRepository:
         return result.rowcount or 0
 
 
+class AssessmentRepository:
+    """Self-assessments: one open at a time per user (in_progress or paused), finished ones kept as history."""
+
+    OPEN = ("in_progress", "paused")
+    FINISHED = ("done", "knocked_out")
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def start(self, user_id: int, rule_set: str, product_set: str, now: datetime) -> Assessment:
+        assessment = Assessment(user_id=user_id, rule_set=rule_set, product_set=product_set, answers={},
+                                status="in_progress", part_points={}, started_at=now, updated_at=now)
+        self.session.add(assessment)
+        await self.session.flush()  # the id goes into button payloads at once
+        return assessment
+
+    async def of_user(self, assessment_id: str, user_id: int) -> Assessment | None:
+        """The assessment named by a payload's id, only if it belongs to this user: another user's id, or
+        anything but 1–9 digits (no overflow of the INTEGER column), finds nothing."""
+        if not (assessment_id.isascii() and assessment_id.isdigit() and len(assessment_id) <= 9):
+            return None
+        query = select(Assessment).where(Assessment.id == int(assessment_id), Assessment.user_id == user_id)
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def open_for_user(self, user_id: int) -> Assessment | None:
+        query = (select(Assessment).where(Assessment.user_id == user_id, Assessment.status.in_(self.OPEN))
+                 .order_by(Assessment.updated_at.desc(), Assessment.id.desc()).limit(1))
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def finished_for_user(self, user_id: int, limit: int = 10) -> list[Assessment]:
+        """Finished assessments, newest first."""
+        query = (select(Assessment).where(Assessment.user_id == user_id, Assessment.status.in_(self.FINISHED))
+                 .order_by(Assessment.finished_at.desc(), Assessment.id.desc()).limit(limit))
+        return list((await self.session.execute(query)).scalars())
+
+    async def discard(self, assessment: Assessment) -> None:
+        await self.session.delete(assessment)
+
+    async def eligibility_product_set(self, user_id: int) -> str | None:
+        """The product set of the producer's latest eligibility check, if any."""
+        check = await self.session.get(Eligibility, user_id)
+        return check.product_set if check else None
+
+
 class Repositories:
     """Every repository over one session: `repos.users.by_channel_id(...)`, `repos.states.for_user(...)`."""
 
@@ -131,3 +175,4 @@ class Repositories:
         self.eligibility = EligibilityRepository(session)
         self.dossier = DossierRepository(session)
         self.user_dates = UserDateRepository(session)
+        self.assessments = AssessmentRepository(session)

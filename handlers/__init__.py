@@ -6,7 +6,20 @@ from bot.context import Router
 
 
 def build_router() -> Router:
-    from handlers import deadlines, dossier, eligibility, menu, onboarding, profile, settings
+    from handlers import (
+        assessment,
+        assessment_result,
+        assessment_start,
+        deadlines,
+        dossier,
+        eligibility,
+        menu,
+        onboarding,
+        profile,
+        settings,
+    )
 
-    return Router().include([onboarding.router, profile.router, settings.router, eligibility.router, dossier.router,
-                             deadlines.router, menu.router])
+    return Router().include([
+        onboarding.router, profile.router, settings.router, eligibility.router, dossier.router, deadlines.router,
+        assessment_start.router, assessment.router, assessment_result.router, menu.router,
+    ])

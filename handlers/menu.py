@@ -31,7 +31,7 @@ MENU: list[MenuEntry] = [
     MenuEntry(N_("menu.eligibility"), "elig:start"),
     MenuEntry(N_("menu.documents"), "doc:open"),
     MenuEntry(N_("menu.deadlines"), "dl:open"),
-    MenuEntry(N_("menu.assessment"), "menu:soon:assessment"),
+    MenuEntry(N_("menu.assessment"), "asm:open"),
     MenuEntry(N_("menu.bulletin"), "menu:soon:bulletin"),
     MenuEntry(N_("menu.questions"), "menu:soon:questions"),
     MenuEntry(N_("menu.settings"), "set:open"),
