@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ConversationState, ProcessedUpdate, Profile, User, utcnow
+from db.questions import FaqFeedbackRepository, PendingPushRepository, TicketRepository
 
 
 def insert_ignoring_conflicts(session: AsyncSession, model: type[Any], **values: Any) -> Any:
@@ -108,3 +109,6 @@ class Repositories:
         self.profiles = ProfileRepository(session)
         self.states = StateRepository(session)
         self.updates = UpdateRepository(session)
+        self.faq_feedback = FaqFeedbackRepository(session)
+        self.tickets = TicketRepository(session)
+        self.pending_pushes = PendingPushRepository(session)

@@ -6,6 +6,6 @@ from bot.context import Router
 
 
 def build_router() -> Router:
-    from handlers import menu, onboarding, profile, settings
+    from handlers import faq, handoff, menu, onboarding, profile, settings
 
-    return Router().include([onboarding.router, profile.router, settings.router, menu.router])
+    return Router().include([onboarding.router, profile.router, settings.router, menu.router, faq.router, handoff.router])
