@@ -45,6 +45,10 @@ _VI_FUNCTION = frozenset(
     "la gi khong nao sao the vay a ak nhe nha oi di roi thi ma co duoc toi em minh ban cho cua va voi nhu "
     "bao nhieu lam hay hong hok ko k phai can muon nay kia do".split()
 )
+_EN_FUNCTION = frozenset(
+    "what how which who where when why need needs can could must should will would much many get have has there "
+    "any please".split()
+)
 _EN_STOP = frozenset("a an the is are am be do does did i my me we our you your to of for in on it this that and or".split())
 
 
@@ -185,13 +189,17 @@ class FaqIndex:
 
     def search(self, text: str, limit: int = 3) -> list[Match]:
         """The best entries for a typed question, best first (an empty question finds nothing)."""
-        vi_query = self.vietnamese.query_terms(self._vi_words(text), _VI_FUNCTION)
-        en_query = self.english.query_terms(_en_words(text))
+        # English function words are not counted in the Vietnamese index either: keywords hold a few
+        # English words ("documents"), and "what", "do", "for" say nothing of the topic in any language.
+        vi_query = self.vietnamese.query_terms(self._vi_words(text), _VI_FUNCTION | _EN_FUNCTION | _EN_STOP)
+        en_query = self.english.query_terms(_en_words(text), _EN_FUNCTION)
         if not vi_query.terms and not en_query.terms:
             return []
         vi = self.vietnamese.score(vi_query)
         en = self.english.score(en_query)
-        matches = [Match(entry_id, *max(a, b)) for entry_id, a, b in zip(self.ids, vi, en, strict=True)]
+        # Rank by the better language; the question is explained by whichever index explains more of it
+        # (keywords may hold English words too, scoring in the Vietnamese index).
+        matches = [Match(entry_id, max(a[0], b[0]), max(a[1], b[1])) for entry_id, a, b in zip(self.ids, vi, en, strict=True)]
         matches = [m for m in matches if m.score > 0]
         matches.sort(key=lambda m: (-m.score, m.entry_id))
         return matches[:limit]
