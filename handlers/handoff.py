@@ -104,9 +104,9 @@ async def start_reply(ctx: Context) -> None:
     ctx.reply("handoff.type_answer", buttons=[back_to_menu_row(ctx)], number=str(ticket.id), question=ticket.question)
 
 
-@router.on_answer("faq_reply", "text")
+@router.on_answer("faq_reply", "text", "confirm")
 async def type_answer(ctx: Context) -> None:
-    """Keeps the officer's typed answer and asks to confirm sending it."""
+    """Keeps the officer's typed answer (typing again replaces the draft) and asks to confirm sending it."""
     if refuse_unless_officer(ctx) or (ticket := await open_ticket_from(ctx, ctx.data.get("ticket"))) is None:
         return
     answer = clean_user_text(ctx.text, ANSWER_LIMIT)

@@ -60,7 +60,9 @@ async def test_question_goes_to_the_officer_and_the_answer_comes_back(officer_ap
     await officer.send("Anh liên hệ Trung tâm Khuyến nông tỉnh, số 0277 xxx.")
     assert "Gửi câu trả lời này" in officer.text and officer.pushes == []
     await officer.click("Sửa")
-    await officer.send("Anh liên hệ Trung tâm Khuyến nông tỉnh để được hỗ trợ.")
+    await officer.send("Bản nháp thứ hai.")
+    await officer.send("Anh liên hệ Trung tâm Khuyến nông tỉnh để được hỗ trợ.")  # typing again replaces the draft
+    assert "«Anh liên hệ Trung tâm Khuyến nông tỉnh để được hỗ trợ.»" in officer.text
     await officer.click("✅ Gửi")
     assert "Đã gửi câu trả lời cho câu hỏi số 1" in officer.text
     [push] = officer.pushes
@@ -166,3 +168,19 @@ async def test_handle_without_pushes_keeps_them_pending(officer_app: App) -> Non
     async with officer_app.sessions() as session:
         pending = list((await session.execute(select(PendingPush))).scalars())
     assert [p.user_id for p in pending] == [await user_id(officer_app, "off1")]
+
+
+async def test_deleting_my_data_removes_my_tickets_and_feedback(officer_app: App) -> None:
+    from db.models import FaqFeedback
+
+    producer, officer = Chat(officer_app.engine, "u1"), Chat(officer_app.engine, "off1")
+    await ask_and_send(producer, officer)
+    await producer.send("ocop co ton phi ko")
+    await producer.click("👍")
+    await producer.press("set:delete")
+    await producer.press("set:delete_yes")
+    assert await tickets(officer_app) == []
+    async with officer_app.sessions() as session:
+        assert list((await session.execute(select(FaqFeedback))).scalars()) == []
+    await officer.send("/tickets")
+    assert "Câu hỏi chờ trả lời: 0" in officer.text
