@@ -48,6 +48,7 @@ class Context:
     now: datetime
     arg: str = ""  # the argument part of a button payload
     replies: list[Outgoing] = field(default_factory=list)
+    pushes: list[tuple[int, Outgoing]] = field(default_factory=list)  # (users.id, message) for other users
     forget_user: bool = False  # set by "delete my data": the engine deletes the user after the handler
 
     # --- replies -------------------------------------------------------------------------------
@@ -74,6 +75,10 @@ class Context:
         """Add a reply whose text is already rendered (content text, or several catalog texts joined)."""
         rows = tuple(tuple(row) for row in buttons if row)
         self.replies.append(Outgoing(text=text, buttons=rows, request_contact=request_contact, attachment=attachment))
+
+    def push(self, user_id: int, message: Outgoing) -> None:
+        """Send `message` to another user (users.id) once this update is committed; render it in their locale."""
+        self.pushes.append((user_id, message))
 
     def button(self, msgid: str, *payload_parts: object, **values: Any) -> Button:
         return Button(label=self.t(msgid, **values), payload=payload(*payload_parts))

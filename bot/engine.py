@@ -22,7 +22,8 @@ from bot.config import Settings
 from bot.content import Content
 from bot.context import Context, Handler, Router
 from bot.i18n import I18n
-from bot.messages import Inbound, Kind, Outgoing
+from bot.messages import Handled, Inbound, Kind, Outgoing
+from bot.pushes import route_pushes
 from bot.text import fold
 from db.repositories import Repositories
 
@@ -76,20 +77,29 @@ class Engine:
         self._officers = settings.officer_ids()
 
     async def handle(self, inbound: Inbound) -> list[Outgoing]:
-        """Handle one update end to end; returns the replies to send (already committed)."""
+        """Handle one update end to end; returns the replies to send (already committed). Messages for
+        other users are kept in pending_pushes for the delivery worker."""
+        return (await self._handle(inbound, send_pushes=False)).replies
+
+    async def handle_all(self, inbound: Inbound) -> Handled:
+        """Like handle(), and also returns the messages for other users of the same channel, for the
+        channel to send; those on other channels are kept in pending_pushes."""
+        return await self._handle(inbound, send_pushes=True)
+
+    async def _handle(self, inbound: Inbound, send_pushes: bool) -> Handled:
         async with self.locks.hold((inbound.channel, inbound.user_id)):
             try:
-                return await self._handle_in_transaction(inbound)
+                return await self._handle_in_transaction(inbound, send_pushes)
             except Exception:
                 log.exception("handler failed for a %s update on %s", inbound.kind, inbound.channel)
-                return await self._after_failure(inbound)
+                return Handled(await self._after_failure(inbound))
 
-    async def _handle_in_transaction(self, inbound: Inbound) -> list[Outgoing]:
+    async def _handle_in_transaction(self, inbound: Inbound, send_pushes: bool) -> Handled:
         async with self.sessions() as session, session.begin():
             repos = Repositories(session)
             if inbound.dedup_key and not await repos.updates.mark_processed(inbound.dedup_key):
                 log.info("dropped a repeated update %s", inbound.dedup_key)
-                return []
+                return Handled()
             loaded = await repos.users.load_conversation(inbound.channel, inbound.user_id)
             if loaded is None:
                 user, _created = await repos.users.get_or_create_locked(inbound.channel, inbound.user_id)
@@ -101,7 +111,7 @@ class Engine:
                 user.last_seen_at = now
             if inbound.kind is Kind.STOPPED:
                 user.active = False
-                return []
+                return Handled()
             user.active = True
             if (inbound.channel, inbound.user_id) in self._officers and user.role == "producer":
                 user.role = "officer"
@@ -118,11 +128,12 @@ class Engine:
                 now=now,
             )
             await self.route(ctx)
+            pushes = await route_pushes(repos, ctx.pushes, inbound.channel if send_pushes else None)
             if ctx.forget_user:
                 await repos.users.delete_with_personal_data(user)
             else:
                 _remember_keyboard(ctx)
-            return ctx.replies
+            return Handled(ctx.replies, pushes)
 
     async def route(self, ctx: Context) -> None:
         inbound = ctx.inbound

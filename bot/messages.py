@@ -95,3 +95,19 @@ class Sent:
 
     message_id: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Push:
+    """A message for another user than the sender, on the sender's channel (`user_id` is their id there)."""
+
+    user_id: str
+    message: Outgoing
+
+
+@dataclass
+class Handled:
+    """What one update produced: replies to the sender, and pushes to other users of the same channel."""
+
+    replies: list[Outgoing] = field(default_factory=list)
+    pushes: list[Push] = field(default_factory=list)

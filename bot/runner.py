@@ -23,7 +23,7 @@ async def run_forever(settings: Settings) -> None:
         raise ConfigError("no channel is configured: set OCOP_TELEGRAM_TOKEN (or use `ocop-bot chat` to try the bot)")
     app = await App.create(settings)
     http = HttpServer(settings.http_host, settings.http_port)
-    telegram = TelegramChannel(app.engine.handle, settings, http=http, command_texts=app.command_texts())
+    telegram = TelegramChannel(app.engine.handle_all, settings, http=http, command_texts=app.command_texts())
     channels.append(telegram)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

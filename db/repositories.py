@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.journey_repositories import DossierRepository, EligibilityRepository, UserDateRepository
 from db.models import Assessment, ConversationState, Eligibility, ProcessedUpdate, Profile, User, utcnow
+from db.questions import FaqFeedbackRepository, PendingPushRepository, TicketRepository
 
 
 def insert_ignoring_conflicts(session: AsyncSession, model: type[Any], **values: Any) -> Any:
@@ -176,3 +177,6 @@ class Repositories:
         self.dossier = DossierRepository(session)
         self.user_dates = UserDateRepository(session)
         self.assessments = AssessmentRepository(session)
+        self.faq_feedback = FaqFeedbackRepository(session)
+        self.tickets = TicketRepository(session)
+        self.pending_pushes = PendingPushRepository(session)

@@ -13,6 +13,8 @@ def build_router() -> Router:
         deadlines,
         dossier,
         eligibility,
+        faq,
+        handoff,
         menu,
         onboarding,
         profile,
@@ -21,5 +23,5 @@ def build_router() -> Router:
 
     return Router().include([
         onboarding.router, profile.router, settings.router, eligibility.router, dossier.router, deadlines.router,
-        assessment_start.router, assessment.router, assessment_result.router, menu.router,
+        assessment_start.router, assessment.router, assessment_result.router, faq.router, handoff.router, menu.router,
     ])

@@ -33,7 +33,7 @@ MENU: list[MenuEntry] = [
     MenuEntry(N_("menu.deadlines"), "dl:open"),
     MenuEntry(N_("menu.assessment"), "asm:open"),
     MenuEntry(N_("menu.bulletin"), "menu:soon:bulletin"),
-    MenuEntry(N_("menu.questions"), "menu:soon:questions"),
+    MenuEntry(N_("menu.questions"), "faq:open"),
     MenuEntry(N_("menu.settings"), "set:open"),
 ]
 
@@ -83,8 +83,3 @@ async def stale_button(ctx: Context) -> None:
     """A button from an old message or an unknown payload: nothing changes; the menu again."""
     show_menu(ctx, "menu.stale_button")
 
-
-@router.on_free_text
-async def unknown_text(ctx: Context) -> None:
-    """Free text nobody waits for: say what the bot can do and show the menu."""
-    show_menu(ctx, "menu.free_text")

@@ -33,7 +33,7 @@ async def running_bot(database: Database, api: FakeBotApi, **extra: object) -> t
     settings = telegram_settings(database, api, **extra)
     app = await App.create(settings, db=database.engine())
     http = HttpServer("127.0.0.1", 0)
-    channel = TelegramChannel(app.engine.handle, settings, http=http, command_texts=app.command_texts())
+    channel = TelegramChannel(app.engine.handle_all, settings, http=http, command_texts=app.command_texts())
     await channel.start()
     await http.start()
     return app, channel, http

@@ -6,7 +6,7 @@ from __future__ import annotations
 from itertools import count
 
 from bot.engine import Engine
-from bot.messages import Inbound, Kind, Outgoing
+from bot.messages import Inbound, Kind, Outgoing, Push
 
 _update_ids = count(1)
 
@@ -18,9 +18,11 @@ class Chat:
         self.channel = channel
         self.replies: list[Outgoing] = []
         self.history: list[Outgoing] = []
+        self.pushes: list[Push] = []  # what the last update sent to other users of the channel
 
     async def _deliver(self, inbound: Inbound) -> list[Outgoing]:
-        self.replies = await self.engine.handle(inbound)
+        handled = await self.engine.handle_all(inbound)
+        self.replies, self.pushes = handled.replies, handled.pushes
         self.history.extend(self.replies)
         return self.replies
 

@@ -6,9 +6,10 @@ from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Protocol
 
-from bot.messages import Inbound, Outgoing, Purpose, Sent
+from bot.messages import Handled, Inbound, Outgoing, Purpose, Sent
 
-Handle = Callable[[Inbound], Awaitable[list[Outgoing]]]
+# Engine.handle (replies only) or Engine.handle_all (replies, and pushes to other users of the channel).
+Handle = Callable[[Inbound], Awaitable[list[Outgoing] | Handled]]
 
 
 class SendFailure(StrEnum):

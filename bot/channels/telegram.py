@@ -32,7 +32,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from bot.channels.base import Handle, SendError, SendFailure, split_text
 from bot.config import Settings
 from bot.http import HttpServer
-from bot.messages import FileRef, Inbound, Kind, Outgoing, Purpose, Sent
+from bot.messages import FileRef, Handled, Inbound, Kind, Outgoing, Purpose, Sent
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,8 @@ class TelegramChannel:
             return
         # handle() must be the first await: updates run concurrently, and one user's updates keep
         # their order only if each reaches the engine's per-user lock in the order PTB started them.
-        replies = await self.handle(inbound)
+        outcome = await self.handle(inbound)
+        replies, pushes = (outcome.replies, outcome.pushes) if isinstance(outcome, Handled) else (outcome, [])
         if update.callback_query is not None:
             try:
                 await update.callback_query.answer()
@@ -129,6 +130,8 @@ class TelegramChannel:
                 pass  # an old query cannot be answered; the press was still handled
         for message in replies:
             await self.send_reply(inbound.user_id, message)
+        for push in pushes:  # other Telegram users (an officer, the producer an officer answered)
+            await self.send_reply(push.user_id, push.message)
 
     async def send_reply(self, user_id: str, message: Outgoing, attempts: int = 3) -> None:
         """Send a conversation reply now, waiting out a short rate limit; log what still fails."""
