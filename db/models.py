@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -93,4 +103,17 @@ class ProcessedUpdate(Base):
     processed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-__all__ = ["Base", "BigInteger", "ConversationState", "ProcessedUpdate", "Profile", "User", "utcnow"]
+class ZaloToken(Base):
+    """The Zalo OA tokens of one app. The refresh token is single-use: it is replaced in the same
+    transaction that read it (row locked), so two processes never spend the same one."""
+
+    __tablename__ = "zalo_tokens"
+
+    app_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    access_token: Mapped[str] = mapped_column(Text, default="")
+    refresh_token: Mapped[str] = mapped_column(Text, default="")
+    expires_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+__all__ = ["Base", "BigInteger", "ConversationState", "ProcessedUpdate", "Profile", "User", "ZaloToken", "utcnow"]
