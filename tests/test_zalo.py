@@ -9,14 +9,15 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+import aiohttp
 import pytest
 from sqlalchemy import func, select
 
 from bot.channels.base import SendError, SendFailure
 from bot.channels.zalo_client import ZaloClient
 from bot.messages import Attachment, Button, FileRef, Inbound, Kind, Outgoing, Purpose, Sent
-from db.models import ProcessedUpdate, Profile, User, ZaloToken
 from db.migrate import upgrade
+from db.models import ProcessedUpdate, Profile, User, ZaloToken
 from db.session import session_factory
 from db.zalo_tokens import ZaloTokenStore
 from tests.conftest import Database
@@ -129,8 +130,6 @@ async def test_webhook_answers_before_the_event_is_handled(database: Database, a
     try:
         event = fixture("follow")
         raw = json.dumps(event).encode()
-        import aiohttp
-
         async with aiohttp.ClientSession() as client, client.post(
             bot.webhook_url, data=raw, headers={"X-ZEvent-Signature": sign(raw, event)}
         ) as response:
