@@ -113,6 +113,7 @@ class ZaloToken(Base):
     access_token: Mapped[str] = mapped_column(Text, default="")
     refresh_token: Mapped[str] = mapped_column(Text, default="")
     expires_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seed_hash: Mapped[str] = mapped_column(String(64), default="")  # SHA-256 of the OCOP_ZALO_REFRESH_TOKEN used
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -9,6 +9,7 @@ A process that waited for the lock re-reads the row and uses what the other one 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
@@ -31,9 +32,11 @@ class ZaloTokenStore:
         self.app_id = app_id
         self.initial_refresh_token = initial_refresh_token
         self.margin = margin
+        self._seeded = False
 
     async def current(self) -> tuple[str, datetime] | None:
         """The stored access token and its expiry, or None when there is none yet."""
+        await self._ensure_row()
         async with self.sessions() as session:
             row = await session.get(ZaloToken, self.app_id)
             if row is None or not row.access_token:
@@ -57,11 +60,24 @@ class ZaloTokenStore:
         return access, expires_at
 
     async def _ensure_row(self) -> None:
+        """Create the row from OCOP_ZALO_REFRESH_TOKEN when the table has none. A *changed* variable
+        (an OA admin authorised the app again) replaces the stored pair once; the same value as
+        before was spent long ago and is never used again."""
+        if self._seeded:
+            return
+        seed = hashlib.sha256(self.initial_refresh_token.encode()).hexdigest() if self.initial_refresh_token else ""
         async with self.sessions() as session, session.begin():
             await session.execute(insert_ignoring_conflicts(
                 session, ZaloToken, app_id=self.app_id, access_token="", refresh_token=self.initial_refresh_token,
-                expires_at=_NEVER, updated_at=utcnow(),
+                expires_at=_NEVER, updated_at=utcnow(), seed_hash=seed,
             ))
+        if seed:  # a transaction of its own: on SQLite the lock-taking write must come first
+            async with self.sessions() as session, session.begin():
+                row = await self._locked_row(session)
+                if row.seed_hash != seed:
+                    row.access_token, row.refresh_token, row.expires_at = "", self.initial_refresh_token, _NEVER
+                    row.seed_hash = seed
+        self._seeded = True
 
     async def _locked_row(self, session: AsyncSession) -> ZaloToken:
         query = select(ZaloToken).where(ZaloToken.app_id == self.app_id)

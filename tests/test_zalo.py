@@ -7,6 +7,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -337,8 +338,48 @@ async def test_refresh_failure_tells_officers_once_and_keeps_pushes_queued(datab
         assert bot.channel.healthy is False and api.sent == []
         assert len(officers.sent) == 1 and officers.sent[0][0] == "42"
         assert "Zalo OA" in officers.sent[0][1].text and "cấp quyền lại" in officers.sent[0][1].text
+        async with aiohttp.ClientSession() as client, client.get(f"{bot.http.url}/zalo/health") as response:
+            assert response.status == 503
     finally:
         await bot.stop()
+    # An OA admin authorises again: the new OCOP_ZALO_REFRESH_TOKEN replaces the dead one on restart.
+    settings = zalo_settings(database, api, zalo_refresh_token=api.issue_refresh_token())
+    bot = await running_zalo(database, api, settings)
+    try:
+        await bot.channel.send(USER, Outgoing(text="Nhắc hạn nộp hồ sơ"), Purpose.REMINDER)
+        assert [m.endpoint for m in api.sent] == ["transaction"] and bot.channel.healthy
+        async with aiohttp.ClientSession() as client, client.get(f"{bot.http.url}/zalo/health") as response:
+            assert response.status == 200
+    finally:
+        await bot.stop()
+    # A restart with the same (now spent) variable keeps the stored, newer refresh token.
+    bot = await running_zalo(database, api, settings)
+    try:
+        bot.channel.client.margin = timedelta(days=30)  # force a refresh: the stored token must be the one used
+        await bot.channel.send(USER, Outgoing(text="again"))
+        assert api.reused_refresh_tokens == 0 and len(api.sent) == 2
+    finally:
+        await bot.stop()
+
+
+async def test_access_token_is_refreshed_before_it_expires(bot: ZaloBot, api: FakeZaloApi) -> None:
+    api.expires_in = 120  # shorter than the 5-minute margin: every use counts as "about to expire"
+    await bot.channel.send(USER, Outgoing(text="one"))
+    await bot.channel.send(USER, Outgoing(text="two"))
+    assert api.refreshes == 2
+    refused = [r for r in api.requests if r.path.startswith("/v3.0/") and r.headers.get("access_token") not in
+               {m.token for m in api.sent}]
+    assert refused == []  # refreshed ahead of time: Zalo never had to answer -216
+
+
+async def test_run_stops_naming_the_missing_zalo_variable(tmp_path: Any) -> None:
+    from bot.config import ConfigError, Settings
+    from bot.runner import run_forever
+
+    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/x.db",  # type: ignore[call-arg]
+                        zalo_app_id="1", zalo_oa_secret="o")
+    with pytest.raises(ConfigError, match="OCOP_ZALO_APP_SECRET"):
+        await run_forever(settings)
 
 
 def test_settings_name_the_missing_zalo_secret() -> None:

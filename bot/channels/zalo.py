@@ -66,6 +66,7 @@ class ZaloChannel:
         if self.http is None:
             raise RuntimeError("the Zalo webhook needs the bot's HTTP server")
         self.http.add_post(self.settings.zalo_webhook_path, self._on_webhook)
+        self.http.add_get("/zalo/health", self._on_health)
 
     async def stop(self) -> None:
         await self.drain()
@@ -75,6 +76,11 @@ class ZaloChannel:
         """Wait until every event already answered with 200 has been handled."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _on_health(self, request: web.Request) -> web.Response:
+        """503 while Zalo refuses our tokens, for a monitor when no officer could be told."""
+        return web.json_response({"zalo": "ok" if self.healthy else "token refresh failed"},
+                                 status=200 if self.healthy else 503)
 
     # --- inbound -------------------------------------------------------------------------------------
     async def _on_webhook(self, request: web.Request) -> web.Response:

@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("access_token", sa.Text(), nullable=False),
         sa.Column("refresh_token", sa.Text(), nullable=False),
         sa.Column("expires_at", UTCDateTime(), nullable=False),
+        sa.Column("seed_hash", sa.String(64), nullable=False, server_default=""),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
     )
 
