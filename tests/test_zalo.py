@@ -314,6 +314,25 @@ async def test_two_processes_never_spend_one_refresh_token_twice(database: Datab
             await engine.dispose()
 
 
+async def test_two_bot_processes_sending_when_the_token_expires(database: Database, api: FakeZaloApi) -> None:
+    """Two running Zalo channels (own app, engine and pool each) on one database, like two processes."""
+    settings = zalo_settings(database, api)
+    bots = [await running_zalo(database, api, settings) for _ in range(2)]
+    api.refresh_delay = 0.1
+    try:
+        await asyncio.gather(*(b.channel.send(USER, Outgoing(text="warm up")) for b in bots))
+        assert api.refreshes == 1
+        api.expire_all_access_tokens()
+        users = [f"80000000000000{n:05d}" for n in range(40)]
+        await asyncio.gather(*(bots[n % 2].channel.send(u, Outgoing(text="tin"), Purpose.BROADCAST)
+                               for n, u in enumerate(users)))
+        assert api.refreshes == 2 and api.reused_refresh_tokens == 0
+        assert sorted(m.user_id for m in api.sent if m.endpoint == "promotion") == users
+    finally:
+        for running in bots:
+            await running.stop()
+
+
 class RecordingChannel:
     name = "telegram"
 
