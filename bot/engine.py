@@ -14,7 +14,7 @@ import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 _COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
 _PAYLOAD = re.compile(r"^[a-z_]{2,16}:[a-z_]{1,24}(?::\S{0,40})?$")
 # Words that always lead back to the menu, folded (typed with or without diacritics).
+LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 CANCEL_WORDS = frozenset({"huy", "huy bo", "thoat", "menu", "cancel", "quay lai", "ve menu", "trang chu"})
 
 
@@ -89,9 +90,15 @@ class Engine:
             if inbound.dedup_key and not await repos.updates.mark_processed(inbound.dedup_key):
                 log.info("dropped a repeated update %s", inbound.dedup_key)
                 return []
-            user, _created = await repos.users.get_or_create_locked(inbound.channel, inbound.user_id)
+            loaded = await repos.users.load_conversation(inbound.channel, inbound.user_id)
+            if loaded is None:
+                user, _created = await repos.users.get_or_create_locked(inbound.channel, inbound.user_id)
+                profile, state = None, None
+            else:
+                user, profile, state = loaded
             now = self.clock()
-            user.last_seen_at = now
+            if now - user.last_seen_at > LAST_SEEN_RESOLUTION:  # not a write on every message
+                user.last_seen_at = now
             if inbound.kind is Kind.STOPPED:
                 user.active = False
                 return []
@@ -101,8 +108,8 @@ class Engine:
             ctx = Context(
                 inbound=inbound,
                 user=user,
-                profile=await repos.profiles.for_user(user.id),
-                state=await repos.states.for_user(user.id),
+                profile=profile,
+                state=state or await repos.states.for_user(user.id),
                 repos=repos,
                 t=self.i18n.translator(user.locale or self.settings.default_locale),
                 i18n=self.i18n,
@@ -182,9 +189,12 @@ class Engine:
 
 def _remember_keyboard(ctx: Context) -> None:
     """Save the buttons last shown, so typing "2" or a button's label presses it on any channel."""
+    keyboard = None
     for reply in reversed(ctx.replies):
         if reply.buttons:
-            ctx.state.keyboard = [[b.label, b.payload] for b in reply.flat_buttons()]
-            return
-    if ctx.replies:
-        ctx.state.keyboard = []
+            keyboard = [[b.label, b.payload] for b in reply.flat_buttons()]
+            break
+    if keyboard is None and ctx.replies:
+        keyboard = []
+    if keyboard is not None and keyboard != ctx.state.keyboard:  # unchanged = no UPDATE
+        ctx.state.keyboard = keyboard

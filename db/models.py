@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Boolean,
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -100,7 +90,71 @@ class ProcessedUpdate(Base):
     __tablename__ = "processed_updates"
 
     key: Mapped[str] = mapped_column(String(96), primary_key=True)
-    processed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+
+
+
+# --- producer journeys (issue 3): shared by the journeys, reminders and officer tools -------------
+
+
+class UserDate(Base):
+    """A personal date a producer gave (certificate expiry, food-safety certificate expiry…);
+    reminders hang on these. `kind` names it, e.g. "ocop_certificate_expiry"."""
+
+    __tablename__ = "user_dates"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(48), primary_key=True)
+    value: Mapped[date]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class DossierItem(Base):
+    """One checklist item the producer marked: has it or not yet (checklist kinds: lan-dau, nang-hang, danh-gia-lai)."""
+
+    __tablename__ = "dossier_items"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    has_it: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Assessment(Base):
+    """A self-assessment against one score sheet. Answers are {criterion_code: option_index}, saved
+    after every question; status: in_progress, paused, done, knocked_out."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (Index("ix_assessments_status_updated", "status", "updated_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    rule_set: Mapped[str] = mapped_column(String(24))
+    product_set: Mapped[str] = mapped_column(String(16))
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="in_progress")
+    total: Mapped[int | None] = mapped_column(Integer)
+    stars: Mapped[int | None] = mapped_column(Integer)
+    part_points: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"A": 31, "B": 18, "C": 24}
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
+class Eligibility(Base):
+    """The producer's latest eligibility check: answers by question id and the verdict."""
+
+    __tablename__ = "eligibility_checks"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    product_set: Mapped[str | None] = mapped_column(String(16))
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    verdict: Mapped[str | None] = mapped_column(String(24))
+    checked_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class ZaloToken(Base):
@@ -115,6 +169,3 @@ class ZaloToken(Base):
     expires_at: Mapped[datetime] = mapped_column(default=utcnow)
     seed_hash: Mapped[str] = mapped_column(String(64), default="")  # SHA-256 of the OCOP_ZALO_REFRESH_TOKEN used
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-__all__ = ["Base", "BigInteger", "ConversationState", "ProcessedUpdate", "Profile", "User", "ZaloToken", "utcnow"]

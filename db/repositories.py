@@ -29,8 +29,26 @@ class UserRepository:
             query = query.with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()
 
+    async def load_conversation(
+        self, channel: str, channel_user_id: str
+    ) -> tuple[User, Profile | None, ConversationState | None] | None:
+        """The user (row-locked on PostgreSQL), profile and state in one statement — every update
+        needs all three, and on SQLite each statement costs several thread hops."""
+        query = (
+            select(User, Profile, ConversationState)
+            .outerjoin(Profile, Profile.user_id == User.id)
+            .outerjoin(ConversationState, ConversationState.user_id == User.id)
+            .where(User.channel == channel, User.channel_user_id == channel_user_id)
+            .with_for_update(of=User)
+        )
+        row = (await self.session.execute(query)).one_or_none()
+        return None if row is None else (row[0], row[1], row[2])
+
     async def get_or_create_locked(self, channel: str, channel_user_id: str) -> tuple[User, bool]:
         """The user, created if new, locked for this transaction. Returns (user, created)."""
+        user = await self.by_channel_id(channel, channel_user_id, lock=True)
+        if user is not None:  # the common case: one statement
+            return user, False
         result = await self.session.execute(
             insert_ignoring_conflicts(
                 self.session, User, channel=channel, channel_user_id=channel_user_id,

@@ -11,6 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An engine tuned for its backend: SQLite in WAL mode with a busy timeout and foreign keys on."""
     if url.startswith("sqlite"):
+        # One connection: SQLite allows one writer at a time, and concurrent transactions on several
+        # connections would wait in SQLite's busy handler (sleeping); queueing for the one connection
+        # in asyncio is both fairer and much faster.
+        kwargs.setdefault("pool_size", 1)
+        kwargs.setdefault("max_overflow", 0)
+        kwargs.setdefault("pool_timeout", 120)
+        kwargs.setdefault("pool_reset_on_return", None)  # every session ends in commit or rollback already
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
 
         @event.listens_for(engine.sync_engine, "connect")

@@ -74,7 +74,9 @@ def reevaluation_window(
     expiry: datetime.date, opens_days_before: int = 180, closes_days_before: int = 120
 ) -> tuple[datetime.date, datetime.date]:
     """(first, last) day a re-evaluation dossier may be filed for a certificate expiring on `expiry`."""
-    return expiry - datetime.timedelta(days=opens_days_before), expiry - datetime.timedelta(days=closes_days_before)
+    return expiry - datetime.timedelta(days=opens_days_before), expiry - datetime.timedelta(
+        days=closes_days_before
+    )
 
 
 # -- content --------------------------------------------------------------------------------------------------
@@ -177,7 +179,9 @@ class Calendar(ContentModel):
 
     def reevaluation_window(self, expiry: datetime.date) -> tuple[datetime.date, datetime.date]:
         return reevaluation_window(
-            expiry, self.certificate.reevaluation_opens_days_before, self.certificate.reevaluation_closes_days_before
+            expiry,
+            self.certificate.reevaluation_opens_days_before,
+            self.certificate.reevaluation_closes_days_before,
         )
 
     def upcoming_deadlines(self, today: datetime.date) -> list[ProvinceDeadline]:

@@ -104,7 +104,10 @@ def check(model: Documents, path: Path, known: programme.Programme | None) -> li
         seen.add(item.id)
         section = SECTIONS.index(item.section)
         if section < last_section:
-            error(f"{key}.section", f"{item.section!r} after {SECTIONS[last_section]!r}: keep the order {list(SECTIONS)}")
+            error(
+                f"{key}.section",
+                f"{item.section!r} after {SECTIONS[last_section]!r}: keep the order {list(SECTIONS)}",
+            )
         last_section = max(last_section, section)
         if item.gate != (item.section == "gates"):
             error(f"{key}.gate", "gate must be true exactly for items in the gates section")
@@ -112,7 +115,10 @@ def check(model: Documents, path: Path, known: programme.Programme | None) -> li
             if code not in codes:
                 error(f"{key}.supports.{j}", f"unknown criterion code {code!r}")
         for field, known_codes in (
-            ("only_types", types), ("except_types", types), ("only_groups", groups), ("except_groups", groups)
+            ("only_types", types),
+            ("except_types", types),
+            ("only_groups", groups),
+            ("except_groups", groups),
         ):
             for j, code in enumerate(getattr(item, field)):
                 if known_codes is not None and code not in known_codes:

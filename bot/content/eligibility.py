@@ -1,4 +1,4 @@
-""""Can my product take part in OCOP?": a short questionnaire as data, and the rules that judge the answers.
+""" "Can my product take part in OCOP?": a short questionnaire as data, and the rules that judge the answers.
 
 The product group is not asked here (the bot suggests it from the product name); `evaluate` takes it so
 questions that do not apply to the group (food safety for tourism) are skipped.
@@ -112,7 +112,9 @@ class EligibilityResult:
         return not self.missing
 
 
-def evaluate(eligibility: Eligibility, answers: dict[str, str], group: str | None = None) -> EligibilityResult:
+def evaluate(
+    eligibility: Eligibility, answers: dict[str, str], group: str | None = None
+) -> EligibilityResult:
     """Judge answers (question id → option code): not_eligible if any blocker fires, eligible_after_steps if
     any step fires, else eligible. Answers that do not fit the content (an old code, a question not asked
     for this group) are ignored and listed, never an error: stored answers may predate a content change."""
@@ -158,7 +160,10 @@ def check(model: Eligibility, path: Path, known: programme.Programme | None) -> 
             if codes.index(option.code) != j:
                 error(f"{key}.options.{j}.code", f"duplicate option code {option.code!r}")
             if len(option.label) > OPTION_LABEL_LIMIT:
-                error(f"{key}.options.{j}.label", f"longer than {OPTION_LABEL_LIMIT} characters (it becomes a button)")
+                error(
+                    f"{key}.options.{j}.label",
+                    f"longer than {OPTION_LABEL_LIMIT} characters (it becomes a button)",
+                )
         for field in ("only_groups", "except_groups"):
             for j, group in enumerate(getattr(question, field)):
                 if groups is not None and group not in groups:
@@ -166,7 +171,9 @@ def check(model: Eligibility, path: Path, known: programme.Programme | None) -> 
         if question.profile_field == "producer_type" and known is not None:
             expected = list(known.producer_type_by_code)
             if sorted(codes) != sorted(expected):
-                error(f"{key}.options", f"option codes must be the producer types of programme.yaml: {expected}")
+                error(
+                    f"{key}.options", f"option codes must be the producer types of programme.yaml: {expected}"
+                )
     rule_ids: set[str] = set()
     for i, rule in enumerate(model.rules):
         key = f"rules.{i}"
@@ -182,7 +189,10 @@ def check(model: Eligibility, path: Path, known: programme.Programme | None) -> 
                 continue
             for k, answer in enumerate(condition.answers):
                 if answer not in question.option_codes:
-                    error(f"{key}.when.{j}.answers.{k}", f"question {question.id!r} has no option {answer!r}; options: {question.option_codes}")
+                    error(
+                        f"{key}.when.{j}.answers.{k}",
+                        f"question {question.id!r} has no option {answer!r}; options: {question.option_codes}",
+                    )
     return errors
 
 

@@ -149,27 +149,65 @@ def check(model: ProductSets, path: Path, groups: set[str] | None) -> list[Conte
     for i, product_set in enumerate(model.sets):
         key = f"sets.{i}"
         if product_set.code in seen_codes:
-            errors.append(ContentError(path, f"{key}.code", f"duplicate code {product_set.code!r} (also sets.{seen_codes[product_set.code]})"))
+            errors.append(
+                ContentError(
+                    path,
+                    f"{key}.code",
+                    f"duplicate code {product_set.code!r} (also sets.{seen_codes[product_set.code]})",
+                )
+            )
         seen_codes.setdefault(product_set.code, i)
         if product_set.number in seen_numbers:
-            errors.append(ContentError(path, f"{key}.number", f"duplicate number {product_set.number} (also sets.{seen_numbers[product_set.number]})"))
+            errors.append(
+                ContentError(
+                    path,
+                    f"{key}.number",
+                    f"duplicate number {product_set.number} (also sets.{seen_numbers[product_set.number]})",
+                )
+            )
         seen_numbers.setdefault(product_set.number, i)
         if groups is not None and product_set.group not in groups:
-            errors.append(ContentError(path, f"{key}.group", f"unknown product group {product_set.group!r}; known: {sorted(groups)}"))
+            errors.append(
+                ContentError(
+                    path,
+                    f"{key}.group",
+                    f"unknown product group {product_set.group!r}; known: {sorted(groups)}",
+                )
+            )
         numeral = product_set.code.split(".")[0]
         if numeral in group_of_numeral and group_of_numeral[numeral][0] != product_set.group:
             other_group, other = group_of_numeral[numeral]
-            errors.append(ContentError(path, f"{key}.group", f"{product_set.code} is in {product_set.group!r} but sets.{other} ({numeral}.*) is in {other_group!r}"))
+            errors.append(
+                ContentError(
+                    path,
+                    f"{key}.group",
+                    f"{product_set.code} is in {product_set.group!r} but sets.{other} ({numeral}.*) is in {other_group!r}",
+                )
+            )
         group_of_numeral.setdefault(numeral, (product_set.group, i))
         for j, words in enumerate(product_set._example_words):
             if not words:
-                errors.append(ContentError(path, f"{key}.examples.{j}", "example has no words left after folding"))
+                errors.append(
+                    ContentError(path, f"{key}.examples.{j}", "example has no words left after folding")
+                )
             elif words in example_owner and example_owner[words] != product_set.code:
-                errors.append(ContentError(path, f"{key}.examples.{j}", f"example {product_set.examples[j]!r} is also an example of {example_owner[words]}"))
+                errors.append(
+                    ContentError(
+                        path,
+                        f"{key}.examples.{j}",
+                        f"example {product_set.examples[j]!r} is also an example of {example_owner[words]}",
+                    )
+                )
             example_owner.setdefault(words, product_set.code)
     expected = set(range(1, len(model.sets) + 1))
     if set(seen_numbers) != expected:
-        errors.append(ContentError(path, "sets", f"numbers must run 1..{len(model.sets)}; missing {sorted(expected - set(seen_numbers))}"))
+        errors.append(
+            ContentError(
+                path,
+                "sets",
+                f"numbers must run 1..{len(model.sets)}; missing {sorted(expected - set(seen_numbers))}",
+            )
+        )
     return errors
 
 
