@@ -33,6 +33,16 @@ class Settings(BaseSettings):
     content_dir: Path | None = None
     quiet_start: time = time(21, 0)
     quiet_end: time = time(7, 0)
+    # Zalo Official Account (docs/zalo.md). Enabled when OCOP_ZALO_APP_ID is set.
+    zalo_app_id: str = ""
+    zalo_app_secret: str = ""  # the app's secret: header `secret_key` of the token refresh
+    zalo_oa_secret: str = ""  # the OA secret key: signs webhook events (not the app secret)
+    zalo_refresh_token: str = ""  # initial refresh token only; the database keeps the current one
+    zalo_api_url: str = "https://openapi.zalo.me"
+    zalo_oauth_url: str = "https://oauth.zaloapp.com"
+    zalo_webhook_path: str = "/zalo/webhook"
+    zalo_max_age: int = 300  # seconds a signed webhook timestamp stays acceptable
+    zalo_max_buttons: int = 5  # buttons per template; the real maximum is UNCONFIRMED, the rest become numbered text
 
     @field_validator("officers", mode="before")
     @classmethod
@@ -72,6 +82,14 @@ class Settings(BaseSettings):
             raise ConfigError(
                 "OCOP_WEBHOOK_SECRET is not set: webhook mode needs a secret (1-256 characters A-Z a-z 0-9 _ -)."
             )
+
+    def require_zalo(self) -> None:
+        """Stop the start when Zalo is enabled without what it needs, naming the variable."""
+        for name in ("zalo_app_secret", "zalo_oa_secret"):
+            if not getattr(self, name):
+                raise ConfigError(f"OCOP_{name.upper()} is not set: find it in the Zalo developer console (docs/zalo.md).")
+        if self.zalo_max_buttons < 1 or self.zalo_max_age < 1:
+            raise ConfigError("OCOP_ZALO_MAX_BUTTONS and OCOP_ZALO_MAX_AGE must be positive numbers.")
 
     @property
     def is_sqlite(self) -> bool:

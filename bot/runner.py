@@ -7,6 +7,7 @@ import logging
 import signal
 
 from bot.app import App
+from bot.channels.base import Channel
 from bot.config import ConfigError, Settings
 
 log = logging.getLogger(__name__)
@@ -16,15 +17,23 @@ async def run_forever(settings: Settings) -> None:
     from bot.channels.telegram import TelegramChannel
     from bot.http import HttpServer
 
-    channels = []
+    channels: list[Channel] = []
     if settings.telegram_token:
         settings.require_telegram()
-    else:
-        raise ConfigError("no channel is configured: set OCOP_TELEGRAM_TOKEN (or use `ocop-bot chat` to try the bot)")
+    if settings.zalo_app_id:
+        settings.require_zalo()
+    if not settings.telegram_token and not settings.zalo_app_id:
+        raise ConfigError("no channel is configured: set OCOP_TELEGRAM_TOKEN or OCOP_ZALO_APP_ID "
+                          "(or use `ocop-bot chat` to try the bot)")
     app = await App.create(settings)
     http = HttpServer(settings.http_host, settings.http_port)
-    telegram = TelegramChannel(app.engine.handle_all, settings, http=http, command_texts=app.command_texts())
-    channels.append(telegram)
+    if settings.telegram_token:
+        telegram = TelegramChannel(app.engine.handle_all, settings, http=http, command_texts=app.command_texts())
+        channels.append(telegram)
+    if settings.zalo_app_id:
+        from bot.zalo_setup import build_zalo_channel
+
+        channels.append(build_zalo_channel(app, http, {c.name: c for c in channels}))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

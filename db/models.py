@@ -200,3 +200,17 @@ class PendingPush(Base):
     buttons: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+
+class ZaloToken(Base):
+    """The Zalo OA tokens of one app. The refresh token is single-use: it is replaced in the same
+    transaction that read it (row locked), so two processes never spend the same one."""
+
+    __tablename__ = "zalo_tokens"
+
+    app_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    access_token: Mapped[str] = mapped_column(Text, default="")
+    refresh_token: Mapped[str] = mapped_column(Text, default="")
+    expires_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seed_hash: Mapped[str] = mapped_column(String(64), default="")  # SHA-256 of the OCOP_ZALO_REFRESH_TOKEN used
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

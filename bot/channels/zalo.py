@@ -1,0 +1,252 @@
+"""Zalo Official Account: a signed webhook on our own aiohttp server, and the OA API v3 for sending.
+
+The engine decides; this module only translates. Platform quirks handled here:
+- Every event is signed: `X-ZEvent-Signature: mac=<hex SHA-256 of app_id + raw body + timestamp +
+  OA secret>` (a plain hash, not an HMAC; the best-supported reading, UNCONFIRMED against Zalo's own
+  page). Checked before anything else, in constant time, with a timestamp window against replays.
+- Zalo wants an answer within about 2 s and retries for hours otherwise, so the webhook answers 200
+  at once and handles the event in a task it keeps (stop() waits for them). A redelivered event is
+  dropped by the engine's dedup key `zalo:<msg_id>`.
+- No reply keyboard: buttons become a template of `oa.query.hide` buttons, whose payload comes back
+  as the user's text (the engine takes a registered payload as a press). Buttons over the maximum
+  (UNCONFIRMED, OCOP_ZALO_MAX_BUTTONS) become numbered lines, numbered like the engine's keyboard
+  memory (all buttons in order), so typing the number presses them. No "share contact" button: the
+  question text already asks to type the number.
+- Three message kinds with different windows and quotas (UNCONFIRMED): replies go as consultation
+  (`cs`), reminders as `transaction`, bulletins and broadcasts as `promotion`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from bot.channels.base import Handle, SendError, SendFailure, split_text
+from bot.channels.zalo_client import TokenRefreshFailed, ZaloApiError, ZaloClient, classify
+from bot.config import Settings
+from bot.http import HttpServer
+from bot.messages import Button, FileRef, Inbound, Kind, Outgoing, Purpose, Sent
+
+log = logging.getLogger(__name__)
+
+TEXT_LIMIT = 2000  # about 2,000 characters per text message (platforms.md)
+ENDPOINTS = {
+    Purpose.REPLY: "cs",
+    Purpose.REMINDER: "transaction",
+    Purpose.BULLETIN: "promotion",
+    Purpose.BROADCAST: "promotion",
+}
+TokenFailure = Callable[[str], Awaitable[None]]
+
+
+class ZaloChannel:
+    name = "zalo"
+
+    def __init__(self, handle: Handle, settings: Settings, client: ZaloClient, *, http: HttpServer | None = None,
+                 on_token_failure: TokenFailure | None = None, clock: Callable[[], float] = time.time) -> None:
+        """`on_token_failure(detail)`: tell the officers that Zalo no longer accepts our tokens."""
+        self.handle = handle
+        self.settings = settings
+        self.client = client
+        self.http = http
+        self.on_token_failure = on_token_failure
+        self.clock = clock
+        self.healthy = True  # False after a token refresh failed, until a send works again
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        if self.http is None:
+            raise RuntimeError("the Zalo webhook needs the bot's HTTP server")
+        self.http.add_post(self.settings.zalo_webhook_path, self._on_webhook)
+        self.http.add_get("/zalo/health", self._on_health)
+
+    async def stop(self) -> None:
+        await self.drain()
+        await self.client.close()
+
+    async def drain(self) -> None:
+        """Wait until every event already answered with 200 has been handled."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _on_health(self, request: web.Request) -> web.Response:
+        """503 while Zalo refuses our tokens, for a monitor when no officer could be told."""
+        return web.json_response({"zalo": "ok" if self.healthy else "token refresh failed"},
+                                 status=200 if self.healthy else 503)
+
+    # --- inbound -------------------------------------------------------------------------------------
+    async def _on_webhook(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        signature = request.headers.get("X-ZEvent-Signature", "")
+        if not signature:
+            return web.Response(status=403, text="forbidden")
+        try:
+            event = json.loads(body)
+        except ValueError:
+            return web.Response(status=400, text="bad event")
+        if not isinstance(event, dict) or not signature_valid(body, event, signature, self.settings.zalo_oa_secret):
+            return web.Response(status=403, text="forbidden")
+        if not self._fresh(event):
+            log.warning("refused a zalo event with an old or missing timestamp")
+            return web.Response(status=403, text="stale")
+        inbound = to_inbound(event)
+        if inbound is None:
+            log.info("ignored a zalo %r event", str(event.get("event_name", ""))[:40])
+            return web.Response(text="ok")
+        task = asyncio.create_task(self._process(inbound))
+        self._tasks.add(task)  # keep a reference: the loop holds tasks only weakly
+        task.add_done_callback(self._tasks.discard)
+        return web.Response(text="ok")
+
+    def _fresh(self, event: dict[str, Any]) -> bool:
+        try:
+            sent_ms = int(str(event.get("timestamp", "")))
+        except ValueError:
+            return False
+        return abs(self.clock() * 1000 - sent_ms) <= self.settings.zalo_max_age * 1000
+
+    async def _process(self, inbound: Inbound) -> None:
+        # handle() is the first await: tasks start in arrival order, so one user's events reach the
+        # engine's per-user lock in the order Zalo sent them.
+        try:
+            replies = await self.handle(inbound)
+            for message in replies:
+                await self.send_reply(inbound.user_id, message)
+        except Exception:
+            log.exception("a zalo event failed after the webhook answered")
+
+    async def send_reply(self, user_id: str, message: Outgoing, attempts: int = 3) -> None:
+        """Send a conversation reply now, waiting out short failures; log what still fails."""
+        for attempt in range(attempts):
+            try:
+                await self.send(user_id, message)
+                return
+            except SendError as exc:
+                if exc.failure in (SendFailure.THROTTLED, SendFailure.TRANSIENT) and attempt + 1 < attempts:
+                    await asyncio.sleep(exc.retry_after or 0.5 * (attempt + 1))
+                    continue
+                log.warning("reply to a zalo user not delivered: %s (%s)", exc.failure, exc.detail)
+                return
+
+    # --- outbound ------------------------------------------------------------------------------------
+    async def send(self, user_id: str, message: Outgoing, purpose: Purpose = Purpose.REPLY) -> Sent:
+        path = f"/v3.0/oa/message/{ENDPOINTS[purpose]}"
+        try:
+            sent = await self._send(user_id, message, path)
+        except ZaloApiError as exc:
+            error = classify(exc)
+            log.warning("zalo refused a %s message: code %s (%s)", purpose, exc.code, error.failure)
+            raise error from exc
+        except TokenRefreshFailed as exc:
+            await self._token_failed(str(exc))
+            raise SendError(SendFailure.CONFIG, f"zalo token: {exc}") from exc
+        self.healthy = True
+        return sent
+
+    async def _send(self, user_id: str, message: Outgoing, path: str) -> Sent:
+        recipient = {"user_id": user_id}
+        data: dict[str, Any] = {}
+        if message.attachment is not None:
+            item = message.attachment
+            ref = await self.client.upload(item.name, item.data, is_image=item.is_image)
+            data = await self.client.call(path, json={"recipient": recipient, "message": attachment_message(ref, item.is_image)})
+        text, buttons = render(message, self.settings.zalo_max_buttons)
+        if text or buttons:
+            parts = split_text(text, TEXT_LIMIT)
+            for index, part in enumerate(parts):
+                last = index == len(parts) - 1
+                body = {"recipient": recipient, "message": text_message(part, buttons if last else [])}
+                data = await self.client.call(path, json=body)
+        return Sent(message_id=str(data.get("message_id", "")))
+
+    async def _token_failed(self, detail: str) -> None:
+        log.error("zalo token refresh failed: %s; pushes stay queued until an OA admin re-authorises", detail)
+        if self.healthy and self.on_token_failure is not None:
+            try:
+                await self.on_token_failure(detail)
+            except Exception:
+                log.exception("could not tell the officers about the zalo token")
+        self.healthy = False
+
+
+def signature_valid(body: bytes, event: dict[str, Any], header: str, oa_secret: str) -> bool:
+    """`mac=` + hex SHA-256 of app_id + raw body + timestamp + OA secret, compared in constant time."""
+    if not oa_secret:
+        return False
+    material = str(event.get("app_id", "")).encode() + body + str(event.get("timestamp", "")).encode() + oa_secret.encode()
+    expected = "mac=" + hashlib.sha256(material).hexdigest()
+    return hmac.compare_digest(header.strip().encode(), expected.encode())
+
+
+def render(message: Outgoing, max_buttons: int) -> tuple[str, list[Button]]:
+    """The text (with numbered lines for buttons over the maximum) and the buttons for the template."""
+    buttons = message.flat_buttons()
+    shown, rest = buttons[:max_buttons], buttons[max_buttons:]
+    lines = [f"{number}. {button.label}" for number, button in enumerate(rest, start=max_buttons + 1)]
+    text = "\n".join([message.text, "", *lines]) if lines else message.text
+    return text, shown
+
+
+def text_message(text: str, buttons: list[Button]) -> dict[str, Any]:
+    """A text, with its buttons as a template. Shape `attachment.payload.buttons` as integrators send
+    it for v3 consultation messages; some add `template_type: "button"` (UNCONFIRMED which Zalo needs)."""
+    if not buttons:
+        return {"text": text}
+    return {"text": text, "attachment": {"type": "template", "payload": {
+        "buttons": [{"title": b.label, "type": "oa.query.hide", "payload": b.payload} for b in buttons]}}}
+
+
+def attachment_message(ref: str, is_image: bool) -> dict[str, Any]:
+    if is_image:
+        element = {"media_type": "image", "attachment_id": ref}
+        return {"attachment": {"type": "template", "payload": {"template_type": "media", "elements": [element]}}}
+    return {"attachment": {"type": "file", "payload": {"token": ref}}}
+
+
+def to_inbound(event: dict[str, Any]) -> Inbound | None:
+    """The neutral form of a Zalo webhook event, or None for events the bot ignores."""
+    name = str(event.get("event_name", ""))
+    message = event.get("message") if isinstance(event.get("message"), dict) else {}
+    if name in ("follow", "unfollow"):
+        user = str((event.get("follower") or {}).get("id", ""))
+    else:
+        user = str((event.get("sender") or {}).get("id", ""))
+    if not user:
+        return None
+    msg_id = str(message.get("msg_id", ""))
+    key = f"zalo:{msg_id}" if msg_id else f"zalo:{name}:{user}:{event.get('timestamp', '')}"
+    base = {"channel": "zalo", "user_id": user, "dedup_key": key[:96]}
+    text = str(message.get("text", ""))
+    attachments = message.get("attachments") or []
+    payload = (attachments[0].get("payload") or {}) if attachments and isinstance(attachments[0], dict) else {}
+    if name == "follow":
+        return Inbound(kind=Kind.STARTED, **base)
+    if name == "unfollow":
+        return Inbound(kind=Kind.STOPPED, **base)
+    if name == "user_send_text":
+        return Inbound(kind=Kind.TEXT, text=text, **base)
+    if name == "user_submit_info":  # the user shared name and phone through a request_user_info card
+        phone = str((event.get("info") or {}).get("phone", ""))
+        return Inbound(kind=Kind.CONTACT, phone=phone, **base) if phone else None
+    if name == "user_send_location":
+        coordinates = payload.get("coordinates") or {}
+        try:  # integrators' logs show the coordinates as strings
+            latitude, longitude = float(coordinates["latitude"]), float(coordinates["longitude"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        return Inbound(kind=Kind.LOCATION, latitude=latitude, longitude=longitude, text=text, **base)
+    if name == "user_send_image":
+        url = str(payload.get("url", ""))
+        return Inbound(kind=Kind.FILE, file=FileRef(url, "photo.jpg", "image/jpeg", True), text=text, **base)
+    if name == "user_send_file":
+        url, file_name = str(payload.get("url", "")), str(payload.get("name", ""))
+        return Inbound(kind=Kind.FILE, file=FileRef(url, file_name, str(payload.get("type", ""))), text=text, **base)
+    return None

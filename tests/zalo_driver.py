@@ -1,0 +1,146 @@
+"""Drives the bot over Zalo as Zalo would: signed webhook posts to the real aiohttp server, answers
+read back from the stand-in OA API (tests/fakes/zalo_api.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from bot.app import App
+from bot.channels.zalo import ZaloChannel
+from bot.config import Settings
+from bot.http import HttpServer
+from bot.messages import Inbound
+from bot.zalo_setup import build_zalo_channel
+from tests.conftest import Database, make_settings
+from tests.fakes.zalo_api import FakeZaloApi, SentMessage
+
+OA_SECRET = "oa-secret-for-tests"
+FIXTURES = Path(__file__).parent / "data" / "zalo"
+_msg_ids = itertools.count(1)
+NUMBERED = re.compile(r"^\d+\. ")
+
+
+def zalo_settings(database: Database, api: FakeZaloApi, **extra: Any) -> Settings:
+    values: dict[str, Any] = dict(zalo_app_id=api.app_id, zalo_app_secret=api.app_secret, zalo_oa_secret=OA_SECRET,
+                                  zalo_refresh_token=api.issue_refresh_token(), zalo_api_url=api.url,
+                                  zalo_oauth_url=api.url)
+    values.update(extra)
+    return make_settings(database, **values)
+
+
+def sign(body: bytes, event: dict[str, Any], secret: str = OA_SECRET) -> str:
+    material = str(event["app_id"]).encode() + body + str(event["timestamp"]).encode() + secret.encode()
+    return "mac=" + hashlib.sha256(material).hexdigest()
+
+
+def fixture(name: str, **changes: Any) -> dict[str, Any]:
+    """A raw Zalo event from tests/data/zalo, stamped now (the webhook refuses old timestamps)."""
+    event = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    event["timestamp"] = str(int(time.time() * 1000))
+    event.update(changes)
+    return event
+
+
+@dataclass
+class ZaloBot:
+    app: App
+    channel: ZaloChannel
+    http: HttpServer
+    seen: list[Inbound] = field(default_factory=list)  # what the channel handed the engine
+
+    @property
+    def webhook_url(self) -> str:
+        return f"{self.http.url}{self.app.settings.zalo_webhook_path}"
+
+    async def post(self, event: dict[str, Any], *, body: bytes | None = None, signature: str | None = None) -> int:
+        """POST one event, signed unless `signature` is given; `body` replaces the signed bytes.
+        Waits until the answered event has been handled; returns the HTTP status."""
+        raw = json.dumps(event, ensure_ascii=False).encode()
+        header = sign(raw, event) if signature is None else signature
+        headers = {"Content-Type": "application/json"}
+        if header:
+            headers["X-ZEvent-Signature"] = header
+        async with aiohttp.ClientSession() as client, client.post(
+            self.webhook_url, data=body if body is not None else raw, headers=headers
+        ) as response:
+            status = response.status
+        await self.channel.drain()
+        return status
+
+    async def stop(self) -> None:
+        await self.http.stop()
+        await self.channel.stop()
+        await self.app.close()
+
+
+async def running_zalo(database: Database, api: FakeZaloApi, settings: Settings | None = None,
+                       officer_channels: dict[str, Any] | None = None) -> ZaloBot:
+    settings = settings or zalo_settings(database, api)
+    app = await App.create(settings, db=database.engine())
+    http = HttpServer("127.0.0.1", 0)
+    seen: list[Inbound] = []
+    handle = app.engine.handle
+
+    async def recording_handle(inbound: Inbound) -> list:  # noqa: ANN202 - list[Outgoing]
+        seen.append(inbound)
+        return await handle(inbound)
+
+    app.engine.handle = recording_handle  # type: ignore[method-assign]
+    channel = build_zalo_channel(app, http, officer_channels)
+    await channel.start()
+    await http.start()
+    return ZaloBot(app, channel, http, seen)
+
+
+class ZaloUser:
+    """One Zalo user talking to the OA: follow, type, tap a button of the bot's last messages."""
+
+    def __init__(self, bot: ZaloBot, api: FakeZaloApi, user_id: str = "2468458835296117922") -> None:
+        self.bot = bot
+        self.api = api
+        self.user_id = user_id
+        self.replies: list[SentMessage] = []
+
+    async def _deliver(self, event: dict[str, Any]) -> list[SentMessage]:
+        before = len(self.api.to(self.user_id))
+        assert await self.bot.post(event) == 200
+        self.replies = self.api.to(self.user_id)[before:]
+        return self.replies
+
+    async def follow(self) -> list[SentMessage]:
+        return await self._deliver(fixture("follow", follower={"id": self.user_id}))
+
+    async def send(self, text: str) -> list[SentMessage]:
+        event = fixture("text", sender={"id": self.user_id}, message={"text": text, "msg_id": f"t{next(_msg_ids):019d}"})
+        return await self._deliver(event)
+
+    async def press(self, label_part: str) -> list[SentMessage]:
+        """Tap an `oa.query.hide` button (Zalo sends its payload back as the user's text), or, for a
+        choice shown as a numbered line ("6. label") because of the button limit, type its number."""
+        matches = [b for m in self.replies for b in m.buttons if label_part.lower() in b["title"].lower()]
+        numbered = [line.split(". ", 1)[0] for line in self.text.splitlines()
+                    if NUMBERED.match(line) and label_part.lower() in line.lower()]
+        assert len(matches) + len(numbered) == 1, f"{label_part!r} in {self.labels()} / {numbered}"
+        if numbered:
+            return await self.send(numbered[0])
+        assert matches[0]["type"] == "oa.query.hide"
+        return await self.send(matches[0]["payload"])
+
+    async def submit_phone(self, phone: str) -> list[SentMessage]:
+        return await self._deliver(fixture("submit_info", sender={"id": self.user_id}, info={"phone": phone}))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(m.text for m in self.replies)
+
+    def labels(self) -> list[str]:
+        return [label for m in self.replies for label in m.labels]
