@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -18,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.config import Settings
 from bot.content import Content
 from bot.context import Context, Handler, Router
@@ -87,12 +89,17 @@ class Engine:
         return await self._handle(inbound, send_pushes=True)
 
     async def _handle(self, inbound: Inbound, send_pushes: bool) -> Handled:
+        started = time.perf_counter()
         async with self.locks.hold((inbound.channel, inbound.user_id)):
             try:
-                return await self._handle_in_transaction(inbound, send_pushes)
+                handled = await self._handle_in_transaction(inbound, send_pushes)
+                outcome = "ok" if handled.replies or inbound.kind is Kind.STOPPED else "duplicate"
             except Exception:
                 log.exception("handler failed for a %s update on %s", inbound.kind, inbound.channel)
-                return Handled(await self._after_failure(inbound))
+                handled, outcome = Handled(await self._after_failure(inbound)), "error"
+        metrics.UPDATES.labels(inbound.channel, outcome).inc()
+        metrics.HANDLER_SECONDS.labels(inbound.channel).observe(time.perf_counter() - started)
+        return handled
 
     async def _handle_in_transaction(self, inbound: Inbound, send_pushes: bool) -> Handled:
         async with self.sessions() as session, session.begin():

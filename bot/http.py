@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
+
+from bot import metrics
 
 log = logging.getLogger(__name__)
 
 RouteHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# A health check returns (healthy, details); details go into the /healthz JSON.
+HealthCheck = Callable[[], Awaitable[tuple[bool, Any]]]
 
 
 class HttpServer:
@@ -18,7 +23,12 @@ class HttpServer:
         self.port = port
         self.web = web.Application(client_max_size=2 * 1024 * 1024)
         self._runner: web.AppRunner | None = None
+        self._checks: dict[str, HealthCheck] = {}
         self.web.router.add_get("/healthz", self._healthz)
+        self.web.router.add_get("/metrics", self._metrics)
+
+    def add_health_check(self, name: str, check: HealthCheck) -> None:
+        self._checks[name] = check
 
     def add_post(self, path: str, handler: RouteHandler) -> None:
         self.web.router.add_post(path, handler)
@@ -27,7 +37,21 @@ class HttpServer:
         self.web.router.add_get(path, handler)
 
     async def _healthz(self, request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok"})
+        """200 when every check passes, else 503; each check's details are listed (never personal data)."""
+        results: dict[str, Any] = {}
+        healthy = True
+        for name, check in self._checks.items():
+            try:
+                ok, details = await check()
+            except Exception as exc:  # a failing probe is an unhealthy result, not a crash
+                ok, details = False, type(exc).__name__
+            healthy = healthy and ok
+            results[name] = {"ok": ok, "details": details}
+        return web.json_response({"status": "ok" if healthy else "unhealthy", "checks": results},
+                                 status=200 if healthy else 503)
+
+    async def _metrics(self, request: web.Request) -> web.Response:
+        return web.Response(body=metrics.render(), content_type=metrics.CONTENT_TYPE)
 
     async def start(self) -> None:
         self._runner = web.AppRunner(self.web, access_log=None)
