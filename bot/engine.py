@@ -146,7 +146,7 @@ class Engine:
             return self.router.commands.get(name) or self.router.commands["help"]
         if fold(ctx.text) in CANCEL_WORDS:
             return self.router.commands["menu"]
-        return None
+        return self.router.words.get(fold(ctx.text))
 
     def _as_button(self, ctx: Context) -> Inbound | None:
         """Text that stands for a button: its number or label from the last keyboard, or a payload."""

@@ -6,6 +6,7 @@ from bot.context import Router
 
 
 def build_router() -> Router:
-    from handlers import menu, onboarding, profile, settings
+    from handlers import bulletins, menu, onboarding, profile, pushes, settings
 
-    return Router().include([onboarding.router, profile.router, settings.router, menu.router])
+    return Router().include([onboarding.router, profile.router, settings.router, pushes.router, bulletins.router,
+                             menu.router])

@@ -32,7 +32,7 @@ MENU: list[MenuEntry] = [
     MenuEntry(N_("menu.documents"), "menu:soon:documents"),
     MenuEntry(N_("menu.deadlines"), "menu:soon:deadlines"),
     MenuEntry(N_("menu.assessment"), "menu:soon:assessment"),
-    MenuEntry(N_("menu.bulletin"), "menu:soon:bulletin"),
+    MenuEntry(N_("menu.bulletin"), "bul:list"),
     MenuEntry(N_("menu.questions"), "menu:soon:questions"),
     MenuEntry(N_("menu.settings"), "set:open"),
 ]

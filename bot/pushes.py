@@ -1,0 +1,41 @@
+"""Wiring of pushes: the outbox sources, the scheduler's ticks and the delivery worker, for `ocop-bot run`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.app import App
+from bot.bulletin import BulletinSource
+from bot.delivery import DeliveryWorker
+from bot.outbox import BroadcastSource, Source
+from bot.ratelimit import share_budget
+from bot.reminders import Reminders
+from bot.scheduler import PushScheduler
+
+
+def build_sources(app: App) -> dict[str, Source]:
+    """{source name: renderer}: every kind of push the delivery worker can send."""
+    settings = app.settings
+    reminders = app.extras.get("reminders") or Reminders(app.sessions, app.content, app.i18n, settings.timezone,
+                                                         (settings.quiet_start, settings.quiet_end))
+    bulletins = app.extras.get("bulletins") or BulletinSource(app.i18n)
+    app.extras.update(reminders=reminders, bulletins=bulletins)
+    return {"reminder": reminders, "bulletin": bulletins, "broadcast": BroadcastSource()}
+
+
+async def start_pushes(app: App, channels: Mapping[str, Any]) -> tuple[PushScheduler, DeliveryWorker]:
+    """The delivery worker over these channels (their replies share its rate budget, replies first) and
+    the scheduler ticking into the outbox. Run the worker with `worker.run(stop)`."""
+    settings = app.settings
+    sources = build_sources(app)
+    worker = DeliveryWorker(app.sessions, channels, sources, timezone=settings.timezone,
+                            quiet=(settings.quiet_start, settings.quiet_end),
+                            concurrency=settings.delivery_concurrency)
+    await worker.load_limits()
+    for name, channel in channels.items():
+        share_budget(channel, worker.limiters[name])
+    scheduler = PushScheduler(app.sessions, sources["reminder"], sources["bulletin"],  # type: ignore[arg-type]
+                              interval_seconds=settings.push_tick_seconds, on_enqueued=worker.wake.set)
+    scheduler.start()
+    return scheduler, worker
