@@ -5,8 +5,8 @@ So replies and the delivery worker must draw on ONE budget per channel, or a big
 feel stuck (PTB issues #3689, #4003). Sends get evenly spaced slots; a reply takes the next free slot at
 once, while bulk sends queue one at a time behind a lock and reserve only one slot ahead, so a reply
 waits at most about two slots (~70 ms at Telegram's rate) however long the bulk queue is. The per-chat
-spacing applies to bulk sends (a reply is an answer the user is waiting for; Telegram tolerates short
-bursts in a private chat), but a bulk send to a chat waits for the gap after any earlier send to it.
+spacing (1/s on Telegram) applies to every send: the first reply to a message goes at once, a second
+reply in the same turn follows a second later (sending it sooner earns a 429 that stops the whole bot).
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from bot.channels.base import SendError, SendFailure
 from bot.messages import Outgoing, Purpose, Sent
 
 # Stay a little under the platform's rate: requests leave evenly spaced but reach the server with
 # jitter, and the server counts a sliding one-second window.
-HEADROOM = 0.985
+HEADROOM = 0.97
 
 
 class ChannelLimiter:
@@ -58,6 +59,14 @@ class ChannelLimiter:
     async def acquire_reply(self, chat: str) -> None:
         self.replies_waiting += 1
         try:
+            last = self._last_send.get(chat)
+            if last is not None:
+                self._last_send[chat] = max(self.clock(), last + self.chat_gap)  # claim the chat's next turn
+                gap = last + self.chat_gap - self.clock()
+                if gap > 0:
+                    await asyncio.sleep(gap)
+            else:
+                self._last_send[chat] = self.clock()
             await self._wait_for_slot()
         finally:
             self.replies_waiting -= 1
@@ -93,8 +102,14 @@ def share_budget(channel: Any, limiter: ChannelLimiter) -> None:
     original = channel.send
 
     async def send(user_id: str, message: Outgoing, purpose: Purpose = Purpose.REPLY) -> Sent:
-        if purpose is Purpose.REPLY:
-            await limiter.acquire_reply(str(user_id))
-        return await original(user_id, message, purpose)
+        if purpose is not Purpose.REPLY:
+            return await original(user_id, message, purpose)
+        await limiter.acquire_reply(str(user_id))
+        try:
+            return await original(user_id, message, purpose)
+        except SendError as exc:
+            if exc.failure is SendFailure.THROTTLED:
+                limiter.pause(exc.retry_after or 1.0)  # Telegram throttles the bot, not one conversation
+            raise
 
     channel.send = send
