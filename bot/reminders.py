@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, cast, exists, literal, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.content import Content
@@ -70,45 +70,60 @@ class Reminders:
                 if day >= today and today - timedelta(days=rule.grace_days) <= day + timedelta(days=rule.offset_days) <= today]
 
     # --- the tick ------------------------------------------------------------------------------------
-    async def tick(self, now: datetime) -> int:
-        """Enqueue every reminder due at `now`; returns how many rows were written (pending or skipped)."""
+    async def tick(self, now: datetime, session: AsyncSession | None = None) -> int:
+        """Enqueue every reminder due at `now`; returns how many rows were written (pending or skipped).
+        One transaction, a handful of indexed queries, whatever the number of pending reminders."""
+        if session is None:
+            async with self.sessions() as own, own.begin():
+                return await self.tick(now, own)
         today = now.astimezone(self.zone).date()
+        rules = self.content.reminders.rules
         written = 0
-        for rule in self.content.reminders.rules:
-            async with self.sessions() as session, session.begin():
-                if rule.anchor.type == "user_date":
-                    written += await self._personal_dates(session, rule, today, now)
-                elif rule.anchor.type == "assessment_paused":
-                    written += await self._assessments(session, rule, now)
-                else:
-                    for anchor, ref in self.calendar_anchors(rule, today):
-                        written += await self._everyone(session, rule, anchor, ref, now)
+        for date_kind in {r.anchor.date_kind for r in rules if r.anchor.type == "user_date"}:
+            same_kind = [r for r in rules if r.anchor.date_kind == date_kind]
+            written += await self._personal_dates(session, date_kind, same_kind, today, now)  # type: ignore[arg-type]
+        for rule in rules:
+            if rule.anchor.type == "assessment_paused":
+                written += await self._assessments(session, rule, now)
+            elif rule.anchor.type in ("round_filing", "province_deadline"):
+                for anchor, ref in self.calendar_anchors(rule, today):
+                    written += await self._everyone(session, rule, anchor, ref, now)
         return written
 
-    def _eligible(self, rule: Rule) -> list[Any]:
-        turned_off = exists().where(PushPreference.user_id == User.id, PushPreference.kind == rule.kind,
+    def _eligible(self, kind: str) -> list[Any]:
+        turned_off = exists().where(PushPreference.user_id == User.id, PushPreference.kind == kind,
                                     PushPreference.enabled.is_(False))
         return [User.active.is_(True), User.notifications.is_(True), User.consent_at.is_not(None), ~turned_off]
 
-    async def _personal_dates(self, session: AsyncSession, rule: Rule, today: date, now: datetime) -> int:
-        # anchor + offset in [today - grace, today], and the anchor itself not yet past
-        low = max(today - timedelta(days=rule.grace_days + rule.offset_days), today if rule.offset_days <= 0 else date.min)
-        high = today - timedelta(days=rule.offset_days)
-        key = literal(f"{SOURCE}:{rule.id}:") + cast(UserDate.value, String)
-        done = exists().where(OutboxMessage.user_id == UserDate.user_id, OutboxMessage.source_key == key)
+    def anchor_range(self, rule: Rule, today: date) -> tuple[date, date]:
+        """Anchor dates whose reminder day is in [today - grace, today] and (before-rules) not yet past."""
+        low = today - timedelta(days=rule.grace_days + rule.offset_days)
+        if rule.offset_days <= 0:
+            low = max(low, today)
+        return low, today - timedelta(days=rule.offset_days)
+
+    async def _personal_dates(self, session: AsyncSession, date_kind: str, rules: list[Rule], today: date,
+                              now: datetime) -> int:
+        """All rules on one kind of personal date in one query (an OR of small day ranges on the
+        (kind, value) index); then only the few candidates are matched against existing rows."""
+        ranges = {rule.id: self.anchor_range(rule, today) for rule in rules}
         query = (
             select(User.id, User.channel, User.channel_user_id, UserDate.value)
             .join(UserDate, UserDate.user_id == User.id)
-            .where(UserDate.kind == rule.anchor.date_kind, UserDate.value.between(low, high), ~done, *self._eligible(rule))
+            .where(UserDate.kind == date_kind, or_(*(UserDate.value.between(lo, hi) for lo, hi in ranges.values())),
+                   *self._eligible(rules[0].kind))
         )
-        rows = []
-        for user_id, channel, chat, anchor in (await session.execute(query)).all():
-            due = self.due_at(rule, anchor + timedelta(days=rule.offset_days))
-            if due <= now:
-                user = {"id": user_id, "channel": channel, "channel_user_id": chat}
-                rows.append(outbox_row(SOURCE, source_key(rule, anchor), user, Purpose.REMINDER, due,
-                                       {"rule": rule.id, "anchor": anchor.isoformat()}))
-        return await enqueue(session, rows)
+        connection = await session.connection()
+        candidates = []
+        for user_id, channel, chat, anchor in (await connection.execute(query)).all():
+            for rule in rules:
+                low, high = ranges[rule.id]
+                due = self.due_at(rule, anchor + timedelta(days=rule.offset_days))
+                if low <= anchor <= high and due <= now:
+                    user = {"id": user_id, "channel": channel, "channel_user_id": chat}
+                    candidates.append(outbox_row(SOURCE, source_key(rule, anchor), user, Purpose.REMINDER, due,
+                                                 {"rule": rule.id, "anchor": anchor.isoformat()}))
+        return await enqueue(session, await _not_yet_written(session, candidates))
 
     async def _assessments(self, session: AsyncSession, rule: Rule, now: datetime) -> int:
         latest = now - timedelta(days=rule.offset_days)
@@ -116,17 +131,18 @@ class Reminders:
         query = (
             select(User.id, User.channel, User.channel_user_id, Assessment.id, Assessment.updated_at)
             .join(Assessment, Assessment.user_id == User.id)
-            .where(Assessment.status.in_(UNFINISHED), Assessment.updated_at.between(earliest, latest), *self._eligible(rule))
+            .where(Assessment.status.in_(UNFINISHED), Assessment.updated_at.between(earliest, latest),
+                   *self._eligible(rule.kind))
         )
         rows = []
-        for user_id, channel, chat, assessment_id, touched in (await session.execute(query)).all():
+        for user_id, channel, chat, assessment_id, touched in (await (await session.connection()).execute(query)).all():
             anchor = touched.astimezone(self.zone).date()
             due = self.due_at(rule, anchor, touched)
             if due <= now:
                 user = {"id": user_id, "channel": channel, "channel_user_id": chat}
                 rows.append(outbox_row(SOURCE, source_key(rule, anchor, str(assessment_id)), user, Purpose.REMINDER,
                                        due, {"rule": rule.id, "anchor": anchor.isoformat(), "assessment": assessment_id}))
-        return await enqueue(session, rows)
+        return await enqueue(session, await _not_yet_written(session, rows))
 
     async def _everyone(self, session: AsyncSession, rule: Rule, anchor: date, ref: str, now: datetime) -> int:
         """A calendar date concerns every producer: walk them in chunks, conditions decided per chunk."""
@@ -137,7 +153,7 @@ class Reminders:
         done = exists().where(OutboxMessage.user_id == User.id, OutboxMessage.source_key == key)
         written = 0
         async for users in _chunks(session, select(User.id, User.channel, User.channel_user_id)
-                                   .where(~done, *self._eligible(rule))):
+                                   .where(~done, *self._eligible(rule.kind))):
             wanted = await self.conditions_hold(session, rule, [u["id"] for u in users])
             rows = [outbox_row(SOURCE, key, u, Purpose.REMINDER, due, {"rule": rule.id, "anchor": anchor.isoformat(), "ref": ref},
                                status=PENDING if u["id"] in wanted else SKIPPED,
@@ -215,6 +231,16 @@ class Reminders:
         calendar = self.content.calendar
         items = calendar.rounds if rule.anchor.type == "round_filing" else calendar.province_deadlines
         return next((str(item.title) for item in items if item.id == ref), "")
+
+
+async def _not_yet_written(session: AsyncSession, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows whose (source_key, user) is not in the outbox yet (a later tick sees the same candidates)."""
+    if not rows:
+        return rows
+    keys = {row["source_key"] for row in rows}
+    query = select(OutboxMessage.source_key, OutboxMessage.user_id).where(OutboxMessage.source_key.in_(keys))
+    existing = set((await (await session.connection()).execute(query)).all())
+    return [row for row in rows if (row["source_key"], row["user_id"]) not in existing]
 
 
 async def _chunks(session: AsyncSession, query: Any) -> AsyncIterator[list[dict[str, Any]]]:

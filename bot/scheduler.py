@@ -37,8 +37,8 @@ class PushScheduler:
     async def tick(self, now: datetime | None = None) -> int:
         """Enqueue everything due at `now` (default: the clock). Returns rows written."""
         now = now or self.clock()
-        written = await self.reminders.tick(now)
         async with self.sessions() as session, session.begin():
+            written = await self.reminders.tick(now, session)
             written += await self.bulletins.tick(session, now)
         if written and self.on_enqueued:
             self.on_enqueued()
