@@ -190,6 +190,7 @@ class DeliveryWorker:
                 await self._failed(row, exc)
                 return
             # The platform has the message: record it NOW (this commit is the residual window).
+            limiter.sent(row.channel_user_id)
             part += 1
             last = part == len(prepared.parts)
             await self._record_part(row, part, last, sent.message_id)

@@ -87,6 +87,11 @@ class ChannelLimiter:
                 self._forget_old()
                 return
 
+    def sent(self, chat: str) -> None:
+        """A send to `chat` finished: count the per-chat gap from now (an upload can reach the server
+        well after its slot, and the next small message must not arrive within the gap)."""
+        self._last_send[chat] = max(self._last_send.get(chat, 0.0), self.clock())
+
     def _forget_old(self) -> None:
         if len(self._last_send) > 20_000:
             cutoff = self.clock() - max(self.chat_gap, 1.0)
@@ -106,7 +111,9 @@ def share_budget(channel: Any, limiter: ChannelLimiter) -> None:
             return await original(user_id, message, purpose)
         await limiter.acquire_reply(str(user_id))
         try:
-            return await original(user_id, message, purpose)
+            sent = await original(user_id, message, purpose)
+            limiter.sent(str(user_id))
+            return sent
         except SendError as exc:
             if exc.failure is SendFailure.THROTTLED:
                 limiter.pause(exc.retry_after or 1.0)  # Telegram throttles the bot, not one conversation
