@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import String, and_, cast, exists, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.content import Content
@@ -28,7 +28,7 @@ from db.models import Assessment, DossierItem, OutboxMessage, Profile, PushPrefe
 
 SOURCE = "reminder"
 UNFINISHED = ("in_progress", "paused")
-CHUNK = 2000
+CHUNK = 1000
 
 
 def source_key(rule: Rule, anchor: date, ref: str = "") -> str:
@@ -107,23 +107,32 @@ class Reminders:
         """All rules on one kind of personal date in one query (an OR of small day ranges on the
         (kind, value) index); then only the few candidates are matched against existing rows."""
         ranges = {rule.id: self.anchor_range(rule, today) for rule in rules}
+
+        def not_written(rule: Rule) -> Any:  # the row's key is built in SQL from the stored date (ISO text)
+            key = literal(f"{SOURCE}:{rule.id}:") + cast(UserDate.value, String)
+            return ~exists().where(OutboxMessage.source_key == key, OutboxMessage.user_id == UserDate.user_id)
+
+        wanted = [and_(UserDate.value.between(*ranges[rule.id]), not_written(rule)) for rule in rules]
         query = (
             select(User.id, User.channel, User.channel_user_id, UserDate.value)
             .join(UserDate, UserDate.user_id == User.id)
-            .where(UserDate.kind == date_kind, or_(*(UserDate.value.between(lo, hi) for lo, hi in ranges.values())),
-                   *self._eligible(rules[0].kind))
+            .where(UserDate.kind == date_kind, or_(*wanted), *self._eligible(rules[0].kind))
         )
         connection = await session.connection()
-        candidates = []
-        for user_id, channel, chat, anchor in (await connection.execute(query)).all():
-            for rule in rules:
-                low, high = ranges[rule.id]
-                due = self.due_at(rule, anchor + timedelta(days=rule.offset_days))
-                if low <= anchor <= high and due <= now:
-                    user = {"id": user_id, "channel": channel, "channel_user_id": chat}
-                    candidates.append(outbox_row(SOURCE, source_key(rule, anchor), user, Purpose.REMINDER, due,
-                                                 {"rule": rule.id, "anchor": anchor.isoformat()}))
-        return await enqueue(session, await _not_yet_written(session, candidates))
+        written = 0
+        result = await connection.stream(query)  # a cursor: memory bounded by the chunk, not by what is due
+        async for chunk in result.partitions(CHUNK):
+            candidates = []
+            for user_id, channel, chat, anchor in chunk:
+                for rule in rules:
+                    low, high = ranges[rule.id]
+                    due = self.due_at(rule, anchor + timedelta(days=rule.offset_days))
+                    if low <= anchor <= high and due <= now:
+                        user = {"id": user_id, "channel": channel, "channel_user_id": chat}
+                        candidates.append(outbox_row(SOURCE, source_key(rule, anchor), user, Purpose.REMINDER, due,
+                                                     {"rule": rule.id, "anchor": anchor.isoformat()}))
+            written += await enqueue(session, await _not_yet_written(session, candidates))
+        return written
 
     async def _assessments(self, session: AsyncSession, rule: Rule, now: datetime) -> int:
         latest = now - timedelta(days=rule.offset_days)
@@ -218,7 +227,8 @@ class Reminders:
             return Prepared(skip="condition no longer true")
         t = self.i18n.translator(user.locale)
         text = t(rule.message, date=anchor, days=abs(rule.offset_days), title=t.content(title) if title else "")
-        return Prepared([Outgoing(text=f"{text}\n\n{t('reminders.footer')}")])
+        footer = t("reminders.footer")
+        return Prepared([Outgoing(text=f"{text}\n\n{footer}")])
 
     def _calendar_dates(self, rule: Rule, anchor: date) -> list[tuple[date, str]]:
         calendar = self.content.calendar
