@@ -7,6 +7,7 @@ with "#" are comments (the sample file says SAMPLE DATA there). Every error name
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
@@ -182,10 +183,11 @@ class BulletinSource:
         self._charts: dict[tuple[int, str], bytes] = {}
         self._bulletins: dict[int, Bulletin] = {}
 
-    def chart(self, bulletin: Bulletin, t: Translator) -> bytes:
+    async def chart(self, bulletin: Bulletin, t: Translator) -> bytes:
+        """Drawn once per bulletin and language (in a thread: the event loop keeps sending meanwhile)."""
         key = (bulletin.id, t.locale)
         if key not in self._charts:
-            self._charts[key] = render_chart(bulletin, t)
+            self._charts[key] = await asyncio.to_thread(render_chart, bulletin, t)
         return self._charts[key]
 
     async def prepare(self, session: AsyncSession, row: OutboxMessage, user: User, now: datetime) -> Prepared:
@@ -198,7 +200,7 @@ class BulletinSource:
             return Prepared(skip="bulletin deleted")
         self._bulletins[bulletin_id] = bulletin
         t = self.i18n.translator(user.locale)
-        return Prepared(render_parts(bulletin, t, self.chart(bulletin, t)))
+        return Prepared(render_parts(bulletin, t, await self.chart(bulletin, t)))
 
     async def tick(self, session: AsyncSession, now: datetime) -> int:
         """Write outbox rows for every bulletin whose time has come (once: `enqueued_at` is then set)."""

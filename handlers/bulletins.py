@@ -3,6 +3,8 @@ subscription to new ones."""
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.bulletin import MONTH, parse_month, render_chart, render_text
 from bot.context import Context, Router
 from bot.i18n import N_
@@ -38,7 +40,8 @@ async def show_bulletin(ctx: Context) -> None:
     if bulletin is None:
         await list_bulletins(ctx)
         return
-    chart = Attachment(f"ban-tin-{bulletin.month}.png", render_chart(bulletin, ctx.t), is_image=True)
+    png = await asyncio.to_thread(render_chart, bulletin, ctx.t)  # ~0.2 s of drawing: off the event loop
+    chart = Attachment(f"ban-tin-{bulletin.month}.png", png, is_image=True)
     back = ctx.button("bulletin.back_to_list", "bul", "list")
     ctx.reply_text(render_text(bulletin, ctx.t), attachment=chart, buttons=[[back], back_to_menu_row(ctx)])
 
