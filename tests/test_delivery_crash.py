@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import signal
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
@@ -102,5 +104,44 @@ async def test_sigkill_mid_run_then_restart_sends_each_message_exactly_once(data
             assert not twice, f"sent more than once: {list(twice.items())[:10]}"
             assert not missing, f"never sent: {missing[:10]}"
         assert await statuses(app.sessions) == {"sent": RECIPIENTS}
+    finally:
+        await app.close()
+
+
+async def test_sigkill_at_a_random_instant_loses_nothing_and_names_any_residual_window_hit(database: Database) -> None:
+    """The same run killed at an arbitrary moment, with requests possibly between "accepted" and "committed".
+    Nothing may be lost; a message may arrive twice ONLY if the server accepted it while its row was still
+    `sending` at the kill (the residual window). If that happened, the test ends as xfail naming the rows,
+    so a hit is reported, never passed over in silence; any other duplicate is a failure."""
+    app = await App.create(make_settings(database), db=database.engine())
+    try:
+        users = await add_producers(app.sessions, range(30_001, 30_001 + RECIPIENTS))
+        await broadcast(app.sessions, users)
+        await set_limit(app.sessions, "telegram", 100)
+        async with FakeBotApi() as api:
+            first = start_worker(database, api)
+            await api.wait_until(lambda: sum(api.delivered.values()) >= 1, timeout=30)
+            await asyncio.sleep(random.uniform(1.5, 4.0))  # well inside the ~10 s run, at no chosen instant
+            os.kill(first.pid, signal.SIGKILL)
+            assert await wait_exit(first, 10) == -signal.SIGKILL
+            await asyncio.sleep(0.3)  # responses in flight have landed on the server's side by now
+            assert 0 < sum(api.delivered.values()) < RECIPIENTS, "the kill came mid-run"
+            async with app.sessions() as session:
+                in_flight = (await session.execute(select(OutboxMessage.channel_user_id)
+                                                   .where(OutboxMessage.status == "sending"))).scalars().all()
+            window_hits = sorted(int(chat) for chat in in_flight if api.delivered[int(chat)])
+            await asyncio.sleep(LEASE + 0.2)
+            restarted = start_worker(database, api)
+            assert await wait_exit(restarted, 120) == 0
+            missing = [chat for chat in range(30_001, 30_001 + RECIPIENTS) if chat not in api.delivered]
+            twice = sorted(chat for chat, n in api.delivered.items() if n > 1)
+            assert not missing, f"never sent: {missing[:10]}"
+            assert all(n <= 2 for n in api.delivered.values())
+            assert set(twice) <= set(window_hits), f"duplicates outside the residual window: {set(twice) - set(window_hits)}"
+        assert await statuses(app.sessions) == {"sent": RECIPIENTS}
+        if window_hits:
+            pytest.xfail(f"RESIDUAL WINDOW HIT: the kill fell between the server accepting and the worker "
+                         f"committing {len(window_hits)} message(s) (chats {window_hits[:5]}), sent twice as "
+                         f"documented in bot/delivery.py; everything else exactly once, nothing lost")
     finally:
         await app.close()
