@@ -5,8 +5,9 @@ So replies and the delivery worker must draw on ONE budget per channel, or a big
 feel stuck (PTB issues #3689, #4003). Sends get evenly spaced slots; a reply takes the next free slot at
 once, while bulk sends queue one at a time behind a lock and reserve only one slot ahead, so a reply
 waits at most about two slots (~70 ms at Telegram's rate) however long the bulk queue is. The per-chat
-spacing (1/s on Telegram) applies to every send: the first reply to a message goes at once, a second
-reply in the same turn follows a second later (sending it sooner earns a 429 that stops the whole bot).
+spacing (1/s on Telegram) applies to bulk sends, and to a reply that follows a bulk send to the same
+chat; the replies of one conversation turn go back to back (Telegram tolerates short bursts in a private
+chat, and a 1-second pause between "saved" and the menu would make the bot feel slow).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class ChannelLimiter:
         self._paused_until = 0.0
         self._bulk_lock = asyncio.Lock()
         self._last_send: dict[str, float] = {}
+        self._bulk_chats: set[str] = set()  # chats whose last send was a push
         self.replies_waiting = 0
         self.pauses = 0
 
@@ -60,13 +62,12 @@ class ChannelLimiter:
         self.replies_waiting += 1
         try:
             last = self._last_send.get(chat)
-            if last is not None:
-                self._last_send[chat] = max(self.clock(), last + self.chat_gap)  # claim the chat's next turn
+            if last is not None and chat in self._bulk_chats:  # a push just went to this chat: keep the gap
                 gap = last + self.chat_gap - self.clock()
                 if gap > 0:
                     await asyncio.sleep(gap)
-            else:
-                self._last_send[chat] = self.clock()
+            self._bulk_chats.discard(chat)
+            self._last_send[chat] = self.clock()  # bulk to this chat now waits for the gap
             await self._wait_for_slot()
         finally:
             self.replies_waiting -= 1
@@ -84,6 +85,7 @@ class ChannelLimiter:
                     continue  # a reply went to this chat meanwhile
                 await self._wait_for_slot()
                 self._last_send[chat] = self.clock()
+                self._bulk_chats.add(chat)
                 self._forget_old()
                 return
 
@@ -96,6 +98,7 @@ class ChannelLimiter:
         if len(self._last_send) > 20_000:
             cutoff = self.clock() - max(self.chat_gap, 1.0)
             self._last_send = {c: t for c, t in self._last_send.items() if t >= cutoff}
+            self._bulk_chats &= set(self._last_send)
 
 
 def share_budget(channel: Any, limiter: ChannelLimiter) -> None:
