@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
                                         "problem with its file and key")
     check.add_argument("--dir", help="content folder to check (default: OCOP_CONTENT_DIR or the bundled one)")
     check.set_defaults(func=_content_check)
+
+    from bot.bulletin_cli import add_commands as add_bulletin_commands
+
+    add_bulletin_commands(commands)
     return parser
 
 

@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     zalo_webhook_path: str = "/zalo/webhook"
     zalo_max_age: int = 300  # seconds a signed webhook timestamp stays acceptable
     zalo_max_buttons: int = 5  # buttons per template; the real maximum is UNCONFIRMED, the rest become numbered text
+    # pushes (docs/pushes.md): how often the scheduler looks for due reminders and bulletins, when a
+    # month's bulletin goes out by default, and how many sends the delivery worker keeps in flight
+    push_tick_seconds: int = Field(default=300, ge=10)
+    bulletin_day: int = Field(default=1, ge=1, le=28)
+    bulletin_hour: int = Field(default=8, ge=0, le=23)
+    delivery_concurrency: int = Field(default=16, ge=1, le=256)
 
     @field_validator("officers", mode="before")
     @classmethod

@@ -121,12 +121,25 @@ class Router:
     buttons: dict[str, Handler] = field(default_factory=dict)
     answers: dict[tuple[str, str], Handler] = field(default_factory=dict)
     kinds: dict[Kind, Handler] = field(default_factory=dict)
+    words: dict[str, Handler] = field(default_factory=dict)  # whole typed texts, folded ("dung nhac")
     fallback: Handler | None = None
 
     def command(self, *names: str) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             for name in names:
                 _put(self.commands, name, handler)
+            return handler
+
+        return register
+
+    def on_words(self, *words: str) -> Callable[[Handler], Handler]:
+        """Register a handler for a whole message typed as one of `words` (compared folded: no
+        diacritics, lower case), e.g. a stop word; like a command, it works in any flow."""
+        from bot.text import fold
+
+        def register(handler: Handler) -> Handler:
+            for word in {fold(word) for word in words}:  # "dừng nhắc" and "dung nhac" fold alike
+                _put(self.words, word, handler)
             return handler
 
         return register
@@ -171,6 +184,8 @@ class Router:
                 _put(self.answers, key, handler)
             for key, handler in other.kinds.items():
                 _put(self.kinds, key, handler)
+            for key, handler in other.words.items():
+                _put(self.words, key, handler)
             if other.fallback is not None:
                 self.on_free_text(other.fallback)
         return self

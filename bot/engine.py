@@ -25,7 +25,7 @@ from bot.content import Content
 from bot.context import Context, Handler, Router
 from bot.i18n import I18n
 from bot.messages import Handled, Inbound, Kind, Outgoing
-from bot.pushes import route_pushes
+from bot.push_routing import route_pushes
 from bot.text import fold
 from db.repositories import Repositories
 
@@ -171,7 +171,7 @@ class Engine:
             return self.router.commands.get(name) or self.router.commands["help"]
         if fold(ctx.text) in CANCEL_WORDS:
             return self.router.commands["menu"]
-        return None
+        return self.router.words.get(fold(ctx.text))
 
     def _as_button(self, ctx: Context) -> Inbound | None:
         """Text that stands for a button: its number or label from the last keyboard, or a payload."""

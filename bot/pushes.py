@@ -1,31 +1,41 @@
-"""Messages a handler addresses to other users (an officer's notification, the answer to a producer).
-
-The channel that handled the update sends those for its own users right after the commit; the others
-(a recipient on another channel, or a caller that cannot send to others) are kept in pending_pushes,
-in the same transaction, for the delivery worker (bot/delivery.py) to send: nothing is lost.
-"""
+"""Wiring of pushes: the outbox sources, the scheduler's ticks and the delivery worker, for `ocop-bot run`."""
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Mapping
+from typing import Any
 
-from bot.messages import Outgoing, Push
-from db.repositories import Repositories
+from bot.app import App
+from bot.bulletin import BulletinSource
+from bot.delivery import DeliveryWorker
+from bot.outbox import BroadcastSource, Source
+from bot.ratelimit import share_budget
+from bot.reminders import Reminders
+from bot.scheduler import PushScheduler
 
-log = logging.getLogger(__name__)
+
+def build_sources(app: App) -> dict[str, Source]:
+    """{source name: renderer}: every kind of push the delivery worker can send."""
+    settings = app.settings
+    reminders = app.extras.get("reminders") or Reminders(app.sessions, app.content, app.i18n, settings.timezone,
+                                                         (settings.quiet_start, settings.quiet_end))
+    bulletins = app.extras.get("bulletins") or BulletinSource(app.i18n)
+    app.extras.update(reminders=reminders, bulletins=bulletins)
+    return {"reminder": reminders, "bulletin": bulletins, "broadcast": BroadcastSource()}
 
 
-async def route_pushes(repos: Repositories, pushes: list[tuple[int, Outgoing]], channel: str | None) -> list[Push]:
-    """The pushes `channel` sends itself now (None: it sends none); stores the rest as pending."""
-    now: list[Push] = []
-    for user_id, message in pushes:
-        recipient = await repos.users.by_id(user_id)
-        if recipient is None or not recipient.active:
-            log.info("push to user %s dropped: no such active user", user_id)
-            continue
-        if recipient.channel == channel:
-            now.append(Push(recipient.channel_user_id, message))
-        else:
-            buttons = [[[b.label, b.payload] for b in row] for row in message.buttons]
-            await repos.pending_pushes.add(user_id, message.text, buttons)
-    return now
+async def start_pushes(app: App, channels: Mapping[str, Any]) -> tuple[PushScheduler, DeliveryWorker]:
+    """The delivery worker over these channels (their replies share its rate budget, replies first) and
+    the scheduler ticking into the outbox. Run the worker with `worker.run(stop)`."""
+    settings = app.settings
+    sources = build_sources(app)
+    worker = DeliveryWorker(app.sessions, channels, sources, timezone=settings.timezone,
+                            quiet=(settings.quiet_start, settings.quiet_end),
+                            concurrency=settings.delivery_concurrency)
+    await worker.load_limits()
+    for name, channel in channels.items():
+        share_budget(channel, worker.limiters[name])
+    scheduler = PushScheduler(app.sessions, sources["reminder"], sources["bulletin"],  # type: ignore[arg-type]
+                              interval_seconds=settings.push_tick_seconds, on_enqueued=worker.wake.set)
+    scheduler.start()
+    return scheduler, worker

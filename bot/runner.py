@@ -38,13 +38,22 @@ async def run_forever(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    from bot.pushes import start_pushes
+
+    pushes = None
     try:
         for channel in channels:
             await channel.start()
         await http.start()
+        # Pushes: the scheduler ticks reminders and bulletins into the outbox; the worker sends them.
+        scheduler, worker = await start_pushes(app, {c.name: c for c in channels})
+        pushes = (scheduler, asyncio.create_task(worker.run(stop)))
         log.info("running: %s", ", ".join(c.name for c in channels))
         await stop.wait()
     finally:
+        if pushes is not None:
+            pushes[0].stop()
+            await pushes[1]
         await http.stop()
         for channel in reversed(channels):
             await channel.stop()

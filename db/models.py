@@ -214,3 +214,81 @@ class ZaloToken(Base):
     expires_at: Mapped[datetime] = mapped_column(default=utcnow)
     seed_hash: Mapped[str] = mapped_column(String(64), default="")  # SHA-256 of the OCOP_ZALO_REFRESH_TOKEN used
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- pushes (issue 4): outbox, channel limits, per-kind preferences, market bulletins -------------
+
+# Reminders look up personal dates by kind and day range (one indexed range scan per tick).
+Index("ix_user_dates_kind_value", UserDate.kind, UserDate.value)
+
+
+class OutboxMessage(Base):
+    """One push to one recipient: created once (unique source_key + user), claimed by a delivery
+    worker, and closed with its outcome. `source` names who renders it at send time (reminder,
+    bulletin, broadcast…); `data` is what that source needs to re-check and render it.
+    status: pending → sending (leased) → sent | blocked | failed | skipped | refused."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("source_key", "user_id", name="uq_outbox_source_user"),
+        Index("ix_outbox_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(16))
+    source_key: Mapped[str] = mapped_column(String(128))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    channel_user_id: Mapped[str] = mapped_column(String(64))
+    purpose: Mapped[str] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    due_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    parts_done: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(48))
+    lease_until: Mapped[datetime | None]
+    outcome_detail: Mapped[str | None] = mapped_column(String(300))
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
+class ChannelLimit(Base):
+    """A platform's sending limits, read by the delivery worker at start (Telegram: 30/s, 1/s per chat)."""
+
+    __tablename__ = "channel_limits"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    per_second: Mapped[float]
+    per_chat_per_second: Mapped[float]
+    source: Mapped[str] = mapped_column(String(200))
+
+
+class PushPreference(Base):
+    """A producer's choice for one kind of push (deadlines, certificates, assessment, bulletin).
+    No row means the default: on."""
+
+    __tablename__ = "push_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Bulletin(Base):
+    """The monthly market bulletin: the officer's summary, the price table, who it is for, and when
+    it goes out (`scheduled_at` set by `bulletin send`; `enqueued_at` once outbox rows exist)."""
+
+    __tablename__ = "bulletins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    month: Mapped[str] = mapped_column(String(7), unique=True)
+    summary_vi: Mapped[str] = mapped_column(String(4000))
+    summary_en: Mapped[str | None] = mapped_column(String(4000))
+    prices: Mapped[list[Any]] = mapped_column(default=list)
+    groups: Mapped[list[Any]] = mapped_column(default=list)  # product groups it is for; empty = everyone
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    scheduled_at: Mapped[datetime | None]
+    enqueued_at: Mapped[datetime | None]

@@ -10,6 +10,7 @@ def build_router() -> Router:
         assessment,
         assessment_result,
         assessment_start,
+        bulletins,
         deadlines,
         dossier,
         eligibility,
@@ -18,10 +19,25 @@ def build_router() -> Router:
         menu,
         onboarding,
         profile,
+        pushes,
         settings,
     )
 
-    return Router().include([
-        onboarding.router, profile.router, settings.router, eligibility.router, dossier.router, deadlines.router,
-        assessment_start.router, assessment.router, assessment_result.router, faq.router, handoff.router, menu.router,
-    ])
+    return Router().include(
+        [
+            onboarding.router,
+            profile.router,
+            settings.router,
+            pushes.router,
+            bulletins.router,
+            eligibility.router,
+            dossier.router,
+            deadlines.router,
+            assessment_start.router,
+            assessment.router,
+            assessment_result.router,
+            faq.router,
+            handoff.router,
+            menu.router,
+        ]
+    )

@@ -32,7 +32,7 @@ MENU: list[MenuEntry] = [
     MenuEntry(N_("menu.documents"), "doc:open"),
     MenuEntry(N_("menu.deadlines"), "dl:open"),
     MenuEntry(N_("menu.assessment"), "asm:open"),
-    MenuEntry(N_("menu.bulletin"), "menu:soon:bulletin"),
+    MenuEntry(N_("menu.bulletin"), "bul:list"),
     MenuEntry(N_("menu.questions"), "faq:open"),
     MenuEntry(N_("menu.settings"), "set:open"),
 ]

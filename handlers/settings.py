@@ -17,6 +17,7 @@ def show_settings(ctx: Context) -> None:
         [ctx.button("settings.language", "set", "lang")],
         [ctx.button("settings.profile", "set", "profile")],
         [ctx.button(notify, "set", "notify", "off" if ctx.user.notifications else "on")],
+        [ctx.button("pushes.settings_button", "push", "prefs")],  # each kind of reminder, the bulletin
         [ctx.button("settings.delete", "set", "delete")],
         back_to_menu_row(ctx),
     ]

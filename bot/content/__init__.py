@@ -12,10 +12,22 @@ from types import ModuleType
 from typing import Any
 
 import content as _content_package
-from bot.content import calendar, communes, criteria, documents, eligibility, faq, product_sets, programme
+from bot.content import (
+    calendar,
+    communes,
+    criteria,
+    documents,
+    eligibility,
+    faq,
+    product_sets,
+    programme,
+    reminders,
+)
 from bot.content.base import ContentError, ContentErrors, collect_texts
 
-PARTS: list[ModuleType] = [programme, communes, product_sets, criteria, eligibility, documents, calendar, faq]
+PARTS: list[ModuleType] = [
+    programme, communes, product_sets, criteria, eligibility, documents, calendar, faq, reminders,
+]
 
 DEFAULT_ROOT = Path(_content_package.__file__).resolve().parent
 

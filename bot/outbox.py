@@ -1,0 +1,99 @@
+"""The outbox: every push is a row per recipient, written once, rendered and re-checked at send time.
+
+Whatever creates pushes (reminders, the monthly bulletin, an officer's broadcast) calls `enqueue` with
+rows keyed by (source_key, user): a second tick, a restart or a second process cannot create the same
+push twice. The text is NOT stored: a `Source` renders it when the row is sent, in the recipient's
+locale at that moment, after checking the push still makes sense (still subscribed, date unchanged…).
+A new kind of push is a new Source in the registry given to the delivery worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.content.reminders import PUSH_KINDS  # noqa: F401 - kinds a producer can turn off
+from bot.messages import Outgoing, Purpose
+from db.models import OutboxMessage, PushPreference, User, utcnow
+
+PENDING, SENDING, SENT = "pending", "sending", "sent"
+BLOCKED, FAILED, SKIPPED, REFUSED = "blocked", "failed", "skipped", "refused"
+FINAL = (SENT, BLOCKED, FAILED, SKIPPED, REFUSED)
+
+
+
+@dataclass
+class Prepared:
+    """What to send for one row (parts in order: e.g. a chart, then the text), or why to skip it."""
+
+    parts: list[Outgoing] = field(default_factory=list)
+    skip: str = ""
+
+
+class Source(Protocol):
+    name: str
+
+    async def prepare(self, session: AsyncSession, row: OutboxMessage, user: User, now: datetime) -> Prepared:
+        """Re-check the push against the database now and render it in the user's locale."""
+        ...
+
+
+def outbox_row(source: str, source_key: str, user: User | Mapping[str, Any], purpose: Purpose, due_at: datetime,
+               data: dict[str, Any] | None = None, status: str = PENDING, detail: str | None = None) -> dict[str, Any]:
+    """Values for one outbox row; `user` is a User or a mapping with id, channel, channel_user_id."""
+    get = user.get if isinstance(user, Mapping) else (lambda key: getattr(user, key))
+    return {
+        "source": source, "source_key": source_key, "user_id": get("id"), "channel": get("channel"),
+        "channel_user_id": get("channel_user_id"), "purpose": str(purpose), "data": data or {},
+        "status": status, "due_at": due_at, "attempts": 0, "parts_done": 0, "created_at": utcnow(),
+        "outcome_detail": detail, "finished_at": utcnow() if status in FINAL else None,
+    }
+
+
+async def enqueue(session: AsyncSession, rows: Iterable[dict[str, Any]]) -> int:
+    """Insert rows, ignoring any whose (source_key, user) already exists. Returns how many were given."""
+    batch = list(rows)
+    if not batch:
+        return 0
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["source_key", "user_id"])
+    for start in range(0, len(batch), 1000):
+        await session.execute(statement, batch[start : start + 1000])
+    return len(batch)
+
+
+async def disabled_kinds(session: AsyncSession, user_id: int) -> set[str]:
+    query = select(PushPreference.kind).where(PushPreference.user_id == user_id, PushPreference.enabled.is_(False))
+    return set((await session.execute(query)).scalars())
+
+
+async def push_allowed(session: AsyncSession, user: User, kind: str, *, needs_consent: bool = True) -> str:
+    """'' when the user still wants this kind of push, else the reason to skip it."""
+    if not user.active:
+        return "inactive"
+    if needs_consent and user.consent_at is None:
+        return "no consent"
+    if not user.notifications:
+        return "notifications off"
+    if kind in await disabled_kinds(session, user.id):
+        return f"{kind} turned off"
+    return ""
+
+
+class BroadcastSource:
+    """A text written by an officer, sent as it is (officer tools enqueue rows with data {"text": ...})."""
+
+    name = "broadcast"
+
+    async def prepare(self, session: AsyncSession, row: OutboxMessage, user: User, now: datetime) -> Prepared:
+        reason = await push_allowed(session, user, "broadcast", needs_consent=False)
+        if reason:
+            return Prepared(skip=reason)
+        return Prepared([Outgoing(text=str(row.data.get("text", "")))])

@@ -1,0 +1,31 @@
+"""Messages a handler addresses to other users (an officer's notification, the answer to a producer).
+
+The channel that handled the update sends those for its own users right after the commit; the others
+(a recipient on another channel, or a caller that cannot send to others) are kept in pending_pushes,
+in the same transaction, for the delivery worker (bot/delivery.py) to send: nothing is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.messages import Outgoing, Push
+from db.repositories import Repositories
+
+log = logging.getLogger(__name__)
+
+
+async def route_pushes(repos: Repositories, pushes: list[tuple[int, Outgoing]], channel: str | None) -> list[Push]:
+    """The pushes `channel` sends itself now (None: it sends none); stores the rest as pending."""
+    now: list[Push] = []
+    for user_id, message in pushes:
+        recipient = await repos.users.by_id(user_id)
+        if recipient is None or not recipient.active:
+            log.info("push to user %s dropped: no such active user", user_id)
+            continue
+        if recipient.channel == channel:
+            now.append(Push(recipient.channel_user_id, message))
+        else:
+            buttons = [[[b.label, b.payload] for b in row] for row in message.buttons]
+            await repos.pending_pushes.add(user_id, message.text, buttons)
+    return now
