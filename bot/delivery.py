@@ -81,8 +81,7 @@ class DeliveryWorker:
     async def claim(self, limit: int) -> list[OutboxMessage]:
         """Take up to `limit` due rows (or rows whose lease expired), marked `sending` for us."""
         now = self.clock()
-        if self.quiet and in_quiet_hours(now, self.timezone, *self.quiet):
-            return []
+        quiet = bool(self.quiet and in_quiet_hours(now, self.timezone, *self.quiet))
         channels = [c for c in self.channels if c not in self.disabled]
         if not channels:
             return []
@@ -93,10 +92,14 @@ class DeliveryWorker:
                     (OutboxMessage.status == PENDING) & (OutboxMessage.due_at <= now),
                     (OutboxMessage.status == SENDING) & (OutboxMessage.lease_until < now),
                 ))
-                .order_by(OutboxMessage.due_at, OutboxMessage.id)
+                # Conversation messages to other users (an officer's answer, a new ticket) go first and
+                # are not held by quiet hours; bulk pushes follow in due order.
+                .order_by(OutboxMessage.purpose != str(Purpose.REPLY), OutboxMessage.due_at, OutboxMessage.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)  # PostgreSQL; SQLite ignores it (one worker)
             )
+            if quiet:
+                query = query.where(OutboxMessage.purpose == str(Purpose.REPLY))
             rows = list((await session.execute(query)).scalars())
             for row in rows:
                 row.status, row.lease_owner, row.lease_until = SENDING, self.worker_id, now + self.lease

@@ -80,12 +80,12 @@ class Engine:
 
     async def handle(self, inbound: Inbound) -> list[Outgoing]:
         """Handle one update end to end; returns the replies to send (already committed). Messages for
-        other users are kept in pending_pushes for the delivery worker."""
+        other users go to the outbox for the delivery worker."""
         return (await self._handle(inbound, send_pushes=False)).replies
 
     async def handle_all(self, inbound: Inbound) -> Handled:
         """Like handle(), and also returns the messages for other users of the same channel, for the
-        channel to send; those on other channels are kept in pending_pushes."""
+        channel to send; those on other channels go to the outbox."""
         return await self._handle(inbound, send_pushes=True)
 
     async def _handle(self, inbound: Inbound, send_pushes: bool) -> Handled:

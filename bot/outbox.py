@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.reminders import PUSH_KINDS  # noqa: F401 - kinds a producer can turn off
-from bot.messages import Outgoing, Purpose
+from bot.messages import Button, Outgoing, Purpose
 from db.models import OutboxMessage, PushPreference, User, utcnow
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
@@ -85,6 +85,20 @@ async def push_allowed(session: AsyncSession, user: User, kind: str, *, needs_co
     if kind in await disabled_kinds(session, user.id):
         return f"{kind} turned off"
     return ""
+
+
+class DirectSource:
+    """A conversation message for another user that the handling channel could not send itself (the
+    recipient is on another channel): an officer's new ticket, the answer to a producer. Stored as
+    rendered (text and buttons), sent as long as the user is active."""
+
+    name = "direct"
+
+    async def prepare(self, session: AsyncSession, row: OutboxMessage, user: User, now: datetime) -> Prepared:
+        if not user.active:
+            return Prepared(skip="inactive")
+        rows = tuple(tuple(Button(label, payload) for label, payload in row_) for row_ in row.data.get("buttons", []))
+        return Prepared([Outgoing(text=str(row.data.get("text", "")), buttons=rows)])
 
 
 class BroadcastSource:

@@ -8,7 +8,7 @@ from typing import Any
 from bot.app import App
 from bot.bulletin import BulletinSource
 from bot.delivery import DeliveryWorker
-from bot.outbox import BroadcastSource, Source
+from bot.outbox import BroadcastSource, DirectSource, Source
 from bot.ratelimit import share_budget
 from bot.reminders import Reminders
 from bot.scheduler import PushScheduler
@@ -21,7 +21,7 @@ def build_sources(app: App) -> dict[str, Source]:
                                                          (settings.quiet_start, settings.quiet_end))
     bulletins = app.extras.get("bulletins") or BulletinSource(app.i18n)
     app.extras.update(reminders=reminders, bulletins=bulletins)
-    return {"reminder": reminders, "bulletin": bulletins, "broadcast": BroadcastSource()}
+    return {"reminder": reminders, "bulletin": bulletins, "broadcast": BroadcastSource(), "direct": DirectSource()}
 
 
 async def start_pushes(app: App, channels: Mapping[str, Any]) -> tuple[PushScheduler, DeliveryWorker]:

@@ -188,20 +188,6 @@ class Ticket(Base):
     answer: Mapped[str | None] = mapped_column(Text)
 
 
-class PendingPush(Base):
-    """A message for a user that the channel handling the update could not send (the user is on another
-    channel): kept here until the delivery worker sends it. `buttons` are rows of [label, payload]."""
-
-    __tablename__ = "pending_pushes"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    text: Mapped[str] = mapped_column(Text)
-    buttons: Mapped[list[Any]] = mapped_column(default=list)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    sent_at: Mapped[datetime | None]
-
-
 class ZaloToken(Base):
     """The Zalo OA tokens of one app. The refresh token is single-use: it is replaced in the same
     transaction that read it (row locked), so two processes never spend the same one."""

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import FaqFeedback, PendingPush, Ticket
+from db.models import FaqFeedback, Ticket
 
 OPEN = "open"
 ANSWERED = "answered"
@@ -64,15 +63,3 @@ class TicketRepository:
     async def count(self, status: str) -> int:
         query = select(func.count()).select_from(Ticket).where(Ticket.status == status)
         return int((await self.session.execute(query)).scalar_one())
-
-
-class PendingPushRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, user_id: int, text: str, buttons: list[Any]) -> None:
-        self.session.add(PendingPush(user_id=user_id, text=text, buttons=buttons))
-
-    async def unsent(self, limit: int = 100) -> list[PendingPush]:
-        query = select(PendingPush).where(PendingPush.sent_at.is_(None)).order_by(PendingPush.id).limit(limit)
-        return list((await self.session.execute(query)).scalars())

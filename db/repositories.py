@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.journey_repositories import DossierRepository, EligibilityRepository, UserDateRepository
 from db.models import Assessment, ConversationState, Eligibility, ProcessedUpdate, Profile, User, utcnow
-from db.questions import FaqFeedbackRepository, PendingPushRepository, TicketRepository
+from db.questions import FaqFeedbackRepository, TicketRepository
 
 
 def insert_ignoring_conflicts(session: AsyncSession, model: type[Any], **values: Any) -> Any:
@@ -179,4 +179,3 @@ class Repositories:
         self.assessments = AssessmentRepository(session)
         self.faq_feedback = FaqFeedbackRepository(session)
         self.tickets = TicketRepository(session)
-        self.pending_pushes = PendingPushRepository(session)

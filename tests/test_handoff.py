@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.messages import Inbound, Kind
-from db.models import PendingPush, Ticket, User
+from db.models import OutboxMessage, Ticket, User
 from tests.conftest import Database, make_settings
 from tests.transcript import Chat
 
@@ -143,6 +143,12 @@ async def test_a_restart_between_question_and_answer_loses_nothing(database: Dat
         await second.close()
 
 
+async def queued_direct(app: App) -> list[OutboxMessage]:
+    async with app.sessions() as session:
+        query = select(OutboxMessage).where(OutboxMessage.source == "direct").order_by(OutboxMessage.id)
+        return list((await session.execute(query)).scalars())
+
+
 async def test_officers_on_another_channel_are_kept_for_the_delivery_worker(app: App) -> None:
     async with app.sessions() as session, session.begin():
         session.add(User(channel="telegram", channel_user_id="7001", role="officer", active=True))
@@ -151,11 +157,11 @@ async def test_officers_on_another_channel_are_kept_for_the_delivery_worker(app:
     await producer.send(OFF_FAQ)
     await producer.click("Gửi cho cán bộ")
     assert producer.pushes == []  # the console cannot reach a Telegram user
-    async with app.sessions() as session:
-        pending = list((await session.execute(select(PendingPush))).scalars())
+    pending = await queued_direct(app)
     officer_id = await user_id(app, "7001")
-    assert [(p.user_id, p.sent_at) for p in pending] == [(officer_id, None)]  # the inactive officer is skipped
-    assert "Câu hỏi mới số 1" in pending[0].text and pending[0].buttons[0][0][1] == "faq:reply:1"
+    # the inactive officer is skipped; the other waits in the outbox as a conversation message
+    assert [(p.user_id, p.channel, p.status, p.purpose) for p in pending] == [(officer_id, "telegram", "pending", "reply")]
+    assert "Câu hỏi mới số 1" in pending[0].data["text"] and pending[0].data["buttons"][0][0][1] == "faq:reply:1"
 
 
 async def test_handle_without_pushes_keeps_them_pending(officer_app: App) -> None:
@@ -165,8 +171,7 @@ async def test_handle_without_pushes_keeps_them_pending(officer_app: App) -> Non
     await producer.send(OFF_FAQ)
     replies = await officer_app.engine.handle(Inbound("console", "u1", Kind.BUTTON, dedup_key="x1", payload="faq:handoff"))
     assert "Đã gửi câu hỏi số 1" in replies[0].text
-    async with officer_app.sessions() as session:
-        pending = list((await session.execute(select(PendingPush))).scalars())
+    pending = await queued_direct(officer_app)
     assert [p.user_id for p in pending] == [await user_id(officer_app, "off1")]
 
 
@@ -184,3 +189,33 @@ async def test_deleting_my_data_removes_my_tickets_and_feedback(officer_app: App
         assert list((await session.execute(select(FaqFeedback))).scalars()) == []
     await officer.send("/tickets")
     assert "Câu hỏi chờ trả lời: 0" in officer.text
+
+
+async def test_the_delivery_worker_brings_a_cross_channel_ticket_to_the_officer(app: App) -> None:
+    """A producer on the console asks; the officer is on Telegram: the worker delivers the notification
+    with its Reply button through the real python-telegram-bot, ahead of bulk pushes."""
+    from bot.delivery import DeliveryWorker
+    from bot.pushes import build_sources
+    from tests.fakes import FakeBotApi
+    from tests.pushes_support import add_producers, broadcast, deliver_all, send_only_telegram
+
+    async with app.sessions() as session, session.begin():
+        session.add(User(channel="telegram", channel_user_id="7001", role="officer", active=True))
+    bulk = await add_producers(app.sessions, range(9000, 9020))
+    await broadcast(app.sessions, bulk, key="bulk")  # 20 bulk messages already waiting
+    producer = Chat(app.engine, "u1")
+    await producer.send(OFF_FAQ)
+    await producer.click("Gửi cho cán bộ")
+    async with FakeBotApi() as api:
+        channel = await send_only_telegram(api)
+        worker = DeliveryWorker(app.sessions, {"telegram": channel}, build_sources(app), concurrency=1)
+        await worker.load_limits()
+        await deliver_all(worker, app.sessions)
+        sent = api.sent()
+        officer_messages = [c for c in sent if c.chat_id == 7001]
+        assert len(officer_messages) == 1 and "Câu hỏi mới số 1" in officer_messages[0].text
+        buttons = officer_messages[0].params["reply_markup"]["inline_keyboard"]
+        assert buttons[0][0]["callback_data"] == "faq:reply:1"
+        assert sent.index(officer_messages[0]) == 0  # the conversation message went before the bulk
+        await channel.application.shutdown()
+    assert [p.status for p in await queued_direct(app)] == ["sent"]

@@ -1,4 +1,4 @@
-"""Questions: FAQ feedback, tickets handed to officers, pushes waiting for another channel.
+"""Questions: FAQ feedback and the tickets handed to officers.
 
 Revision ID: 0004
 Revises: 0002
@@ -45,21 +45,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_tickets_user_id", "tickets", ["user_id"])
     op.create_index("ix_tickets_status_created", "tickets", ["status", "created_at"])
-    op.create_table(
-        "pending_pushes",
-        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
-        _user_fk(),
-        sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("buttons", sa.JSON(), nullable=False),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.Column("sent_at", UTCDateTime()),
-    )
-    op.create_index("ix_pending_pushes_user_id", "pending_pushes", ["user_id"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_pending_pushes_user_id", "pending_pushes")
-    op.drop_table("pending_pushes")
     op.drop_index("ix_tickets_status_created", "tickets")
     op.drop_index("ix_tickets_user_id", "tickets")
     op.drop_table("tickets")
