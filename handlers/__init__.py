@@ -17,6 +17,7 @@ def build_router() -> Router:
         faq,
         handoff,
         menu,
+        officer,
         onboarding,
         profile,
         pushes,
@@ -38,6 +39,7 @@ def build_router() -> Router:
             assessment_result.router,
             faq.router,
             handoff.router,
+            officer.router,
             menu.router,
         ]
     )

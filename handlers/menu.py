@@ -40,7 +40,10 @@ MENU: list[MenuEntry] = [
 
 def menu_buttons(ctx: Context) -> list[list[Button]]:
     buttons = [Button(ctx.t(entry.label), entry.payload) for entry in MENU]
-    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    if ctx.is_officer:  # producers never see the officer section
+        rows.append([ctx.button("menu.officer", "off", "menu")])
+    return rows
 
 
 def show_menu(ctx: Context, msgid: str = N_("menu.title")) -> None:
