@@ -133,18 +133,10 @@ def check(model: Documents, path: Path, known: programme.Programme | None) -> li
     return errors
 
 
-def known_programme(root: Path) -> programme.Programme | None:
-    """programme.yaml for cross-checks; None if it is broken (the programme part reports its own errors)."""
-    try:
-        return programme.load(root)
-    except ContentErrors:
-        return None
-
-
 def load(root: Path) -> Documents:
     path = root / FILE
     model = load_model(Documents, path)
-    errors = check(model, path, known_programme(root))
+    errors = check(model, path, programme.load_or_none(root))
     if errors:
         raise ContentErrors(errors)
     return model

@@ -196,18 +196,10 @@ def check(model: Eligibility, path: Path, known: programme.Programme | None) -> 
     return errors
 
 
-def known_programme(root: Path) -> programme.Programme | None:
-    """programme.yaml for cross-checks; None if it is broken (the programme part reports its own errors)."""
-    try:
-        return programme.load(root)
-    except ContentErrors:
-        return None
-
-
 def load(root: Path) -> Eligibility:
     path = root / FILE
     model = load_model(Eligibility, path)
-    errors = check(model, path, known_programme(root))
+    errors = check(model, path, programme.load_or_none(root))
     if errors:
         raise ContentErrors(errors)
     return model

@@ -212,12 +212,9 @@ def check(model: ProductSets, path: Path, groups: set[str] | None) -> list[Conte
 
 
 def known_groups(root: Path) -> set[str] | None:
-    """Product group codes from programme.yaml; None if that file is broken (its own errors are reported by
-    the programme part, so they are not repeated here)."""
-    try:
-        return set(programme.load(root).group_by_code)
-    except ContentErrors:
-        return None
+    """Product group codes from programme.yaml; None if that file is broken (reported by its own part)."""
+    known = programme.load_or_none(root)
+    return None if known is None else set(known.group_by_code)
 
 
 def load(root: Path) -> ProductSets:

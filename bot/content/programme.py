@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import model_validator
 
-from bot.content.base import ContentModel, Sourced, UText, load_model
+from bot.content.base import ContentErrors, ContentModel, Sourced, UText, load_model
 
 NAME = "programme"
 FILE = "programme.yaml"
@@ -56,3 +56,11 @@ class Programme(ContentModel):
 
 def load(root: Path) -> Programme:
     return load_model(Programme, root / FILE)
+
+
+def load_or_none(root: Path) -> Programme | None:
+    """programme.yaml for other parts' cross-checks; None if it is broken (this part reports its own errors)."""
+    try:
+        return load(root)
+    except ContentErrors:
+        return None
