@@ -50,18 +50,16 @@ class ProvinceDeadlineRepository:
         self.session = session
 
     async def save(self, deadline_id: str, day: date, title: str, note: str | None, by: int | None,
-                   now: datetime) -> None:
-        """Add a deadline, or change the one with this id (content or table)."""
+                   now: datetime, *, removed: bool = False) -> None:
+        """Add a deadline, or change the one with this id (content or table); `removed` hides it."""
         row = await self.session.get(ProvinceDeadlineRow, deadline_id)
         if row is None:
             row = ProvinceDeadlineRow(id=deadline_id)
             self.session.add(row)
-        row.due_date, row.title, row.note, row.removed = day, title, note, False
+        row.due_date, row.title, row.note, row.removed = day, title, note, removed
         row.updated_by, row.updated_at = by, now
 
     async def remove(self, deadline: ProvinceDeadline, by: int | None, now: datetime) -> None:
         """Hide a deadline (a content one stays hidden: the row remembers it was removed)."""
-        await self.save(deadline.id, deadline.date, str(deadline.title), deadline.note and str(deadline.note), by, now)
-        row = await self.session.get(ProvinceDeadlineRow, deadline.id)
-        assert row is not None
-        row.removed = True
+        note = str(deadline.note) if deadline.note else None
+        await self.save(deadline.id, deadline.date, str(deadline.title), note, by, now, removed=True)

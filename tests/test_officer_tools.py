@@ -8,12 +8,14 @@ import io
 import zipfile
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from bot.app import App
+from bot.cli import main
 from db.models import Assessment, DossierItem, OutboxMessage, Profile, ProvinceDeadlineRow, Ticket, User
 from db.province_deadlines import merged_deadlines
 from tests.conftest import Database, make_settings
@@ -200,3 +202,28 @@ async def test_the_export_opens_with_openpyxl_and_holds_the_seeded_rows(officer_
     with zipfile.ZipFile(io.BytesIO(archive.data)) as files:
         assert sorted(files.namelist()) == ["assessments.csv", "broadcasts.csv", "dossiers.csv", "producers.csv"]
         assert "HTX 503" in files.read("producers.csv").decode("utf-8-sig")
+
+
+def test_cli_calendar_import_list_and_export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # noqa: ANN001
+    monkeypatch.setenv("OCOP_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/cli.db")
+    monkeypatch.chdir(tmp_path)
+    assert main(["db", "upgrade"]) == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,date,title\nx,31/02/2027,Họp\n", encoding="utf-8")
+    assert main(["calendar", "import", str(bad)]) == 1
+    assert "31/02/2027" in capsys.readouterr().err
+    good = tmp_path / "deadlines.yaml"
+    good.write_text("province_deadlines:\n  - {date: 2027-03-01, title: Hạn báo cáo quý I}\n"
+                    "  - {id: bao-cao-nam-2026, date: 20/12/2026, title: Hạn báo cáo năm 2026 (mới)}\n"
+                    "  - {id: bao-cao-nam-2027, date: 2027-12-15, title: x, removed: true}\n", encoding="utf-8")
+    assert main(["calendar", "import", str(good)]) == 0
+    capsys.readouterr()
+    assert main(["calendar", "list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed == ["2026-12-20  bao-cao-nam-2026  Hạn báo cáo năm 2026 (mới)",
+                      "2027-03-01  han-bao-cao-quy-i-2027-03-01  Hạn báo cáo quý I"]
+    assert main(["export", "--format", "xlsx", "--out", str(tmp_path / "out")]) == 0
+    [path] = (tmp_path / "out").glob("*.xlsx")
+    assert load_workbook(path).sheetnames == ["producers", "assessments", "dossiers", "broadcasts"]
+    assert main(["export", "--format", "csv", "--out", str(tmp_path / "csv")]) == 0
+    assert len(list((tmp_path / "csv").glob("*.csv"))) == 4
