@@ -1,14 +1,17 @@
 """The market bulletin from chat: month → prices (CSV pasted as text: product,market,unit,price,last_price)
-→ summary → the bulletin exactly as producers will see it → schedule or send now. Uses the same functions as
-`ocop-bot bulletin create|send` (bot/bulletin_cli.py). A CSV sent as a document is not read yet."""
+(sent as a document where the channel can download it, Telegram; or pasted as text) → summary → the bulletin
+exactly as producers will see it → schedule or send now. Uses the same functions as
+`ocop-bot bulletin create|send` (bot/bulletin_cli.py)."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 
 from bot.bulletin import BulletinError, parse_prices, render_chart, render_parts
 from bot.bulletin_cli import create_bulletin, schedule_bulletin
 from bot.context import Context, Router
+from bot.downloads import download
 from bot.messages import Kind
 from db.officer_actions import record_officer_action
 from handlers.journey_text import local_today
@@ -18,6 +21,7 @@ from handlers.officer import require_officer
 router = Router()
 
 SUMMARY_LIMIT = 3000
+UPLOAD_LIMIT = 200_000  # a month's price table is a few kilobytes
 
 
 @router.on_button("obul", "start")
@@ -27,9 +31,9 @@ async def start_bulletin(ctx: Context) -> None:
         return
     ctx.clear_flow()
     today = local_today(ctx)
-    months = [f"{today.year}-{today.month:02d}",
-              f"{today.year + today.month // 12}-{today.month % 12 + 1:02d}"]
-    buttons = [ctx.button("officer_tools.bul_month", "obul", "month", m, month=m) for m in months]
+    firsts = [date(today.year, today.month, 1), date(today.year + today.month // 12, today.month % 12 + 1, 1)]
+    buttons = [ctx.button("officer_tools.bul_month", "obul", "month", first.isoformat()[:7], month=first.strftime("%m/%Y"))
+               for first in firsts]
     ctx.reply("officer_tools.bul_pick_month", buttons=[buttons, back_to_menu_row(ctx)])
 
 
@@ -47,16 +51,31 @@ async def type_prices(ctx: Context) -> None:
     """Checks the pasted CSV; a mistake is explained and the prices are asked again."""
     if not require_officer(ctx):
         return
-    if ctx.inbound.kind is not Kind.TEXT:
+    text = await uploaded_text(ctx) if ctx.inbound.kind is Kind.FILE else ctx.text
+    if text is None:
         ctx.reply("officer_tools.bul_paste_please", buttons=[back_to_menu_row(ctx)])
         return
     try:
-        parse_prices(ctx.text, "chat")
+        parse_prices(text, "chat")
     except BulletinError as exc:
         ctx.reply("officer_tools.bul_bad_prices", buttons=[back_to_menu_row(ctx)], error=str(exc))
         return
-    ctx.go("obul", "summary", prices=ctx.text)
+    ctx.go("obul", "summary", prices=text)
     ctx.reply("officer_tools.bul_summary", buttons=[back_to_menu_row(ctx)])
+
+
+async def uploaded_text(ctx: Context) -> str | None:
+    """The text of a small CSV document sent through a channel that can download; None otherwise."""
+    ref = ctx.inbound.file
+    if ref is None or ref.is_image:
+        return None
+    data = await download(ctx.inbound.channel, ref.file_id)
+    if data is None or len(data) > UPLOAD_LIMIT:
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
 
 
 @router.on_answer("obul", "summary")

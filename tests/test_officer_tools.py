@@ -16,7 +16,16 @@ from sqlalchemy import select, update
 
 from bot.app import App
 from bot.cli import main
-from db.models import Assessment, DossierItem, OutboxMessage, Profile, ProvinceDeadlineRow, Ticket, User
+from db.models import (
+    Assessment,
+    Bulletin,
+    DossierItem,
+    OutboxMessage,
+    Profile,
+    ProvinceDeadlineRow,
+    Ticket,
+    User,
+)
 from db.province_deadlines import merged_deadlines
 from tests.conftest import Database, make_settings
 from tests.pushes_support import add_producer, broadcast
@@ -227,3 +236,31 @@ def test_cli_calendar_import_list_and_export(tmp_path: Path, monkeypatch: pytest
     assert load_workbook(path).sheetnames == ["producers", "assessments", "dossiers", "broadcasts"]
     assert main(["export", "--format", "csv", "--out", str(tmp_path / "csv")]) == 0
     assert len(list((tmp_path / "csv").glob("*.csv"))) == 4
+
+
+async def test_an_officer_creates_previews_and_sends_the_bulletin_in_chat(officer_app: App) -> None:
+    producer = Chat(officer_app.engine, "u1")
+    await onboard(producer)
+    await producer.press("obul:send:now")  # forged: refused, nothing scheduled
+    assert "chỉ dành cho cán bộ" in producer.text
+    chat = await officer(officer_app)
+    await chat.press("off:menu")
+    await chat.click("Bản tin thị trường")
+    month_label = chat.labels()[0]  # "Tháng MM/YYYY": this month
+    month = "-".join(reversed(month_label.removeprefix("Tháng ").split("/")))
+    await chat.click(month_label)
+    await chat.send("product,market,unit,price,last_price\nXoài,Chợ Cao Lãnh,kg,nhiều,1\n")
+    assert "Chưa dùng được" in chat.text  # a bad price: explained, asked again
+    await chat.send("product,market,unit,price,last_price\nXoài cát Hòa Lộc,Chợ Cao Lãnh,kg,42000,38000\n")
+    replies = await chat.send("Giá xoài tăng nhờ nhu cầu cuối năm.")
+    [chart] = [r.attachment for r in replies if r.attachment is not None]
+    assert chart.data.startswith(PNG)
+    assert any("Xoài cát Hòa Lộc" in r.text for r in replies) and any("Giá xoài tăng" in r.text for r in replies)
+    async with officer_app.sessions() as session:
+        [bulletin] = (await session.execute(select(Bulletin))).scalars().all()
+        assert bulletin.month == month and bulletin.scheduled_at is None
+    await chat.click("Gửi ngay")
+    assert f"tháng {month} sẽ được gửi" in chat.text
+    async with officer_app.sessions() as session:
+        [bulletin] = (await session.execute(select(Bulletin))).scalars().all()
+        assert bulletin.scheduled_at is not None
