@@ -5,6 +5,7 @@ openpyxl and holds the seeded rows."""
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
@@ -187,8 +188,10 @@ async def test_statistics_equal_a_hand_count_and_the_chart_is_a_png(officer_app:
     assert image.is_image and image.data.startswith(PNG) and len(image.data) > 5000
 
 
-async def test_the_export_opens_with_openpyxl_and_holds_the_seeded_rows(officer_app: App) -> None:
+async def test_the_export_opens_with_openpyxl_and_holds_the_seeded_rows(officer_app: App,
+                                                                        caplog: pytest.LogCaptureFixture) -> None:
     ids = await seed(officer_app)
+    caplog.set_level(logging.INFO)
     chat = await officer(officer_app)
     await chat.press("export:ask")
     replies = await chat.click("Excel")
@@ -211,6 +214,9 @@ async def test_the_export_opens_with_openpyxl_and_holds_the_seeded_rows(officer_
     with zipfile.ZipFile(io.BytesIO(archive.data)) as files:
         assert sorted(files.namelist()) == ["assessments.csv", "broadcasts.csv", "dossiers.csv", "producers.csv"]
         assert "HTX 503" in files.read("producers.csv").decode("utf-8-sig")
+    actions = [r.getMessage() for r in caplog.records if r.name == "ocop.officer"]
+    assert len(actions) == 2 and all('"action": "export"' in line for line in actions)
+    assert "0900000" not in caplog.text and "HTX 50" not in caplog.text  # logs never hold phones or names
 
 
 def test_cli_calendar_import_list_and_export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # noqa: ANN001
