@@ -18,6 +18,7 @@ from sqlalchemy import String, and_, cast, exists, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.content import Content
+from bot.content.calendar import ProvinceDeadline
 from bot.content.documents import checklist
 from bot.content.reminders import Rule
 from bot.i18n import I18n
@@ -25,6 +26,7 @@ from bot.messages import Outgoing, Purpose
 from bot.outbox import PENDING, SKIPPED, Prepared, enqueue, outbox_row, push_allowed
 from bot.quiet import after_quiet_hours
 from db.models import Assessment, DossierItem, OutboxMessage, Profile, PushPreference, User, UserDate
+from db.province_deadlines import merged_deadlines
 
 SOURCE = "reminder"
 UNFINISHED = ("in_progress", "paused")
@@ -58,14 +60,15 @@ class Reminders:
             local = datetime.combine(fire_day, time(rule.hour or 0), tzinfo=self.zone)
         return after_quiet_hours(local.astimezone(ZoneInfo("UTC")), self.timezone, *self.quiet)
 
-    def calendar_anchors(self, rule: Rule, today: date) -> list[tuple[date, str]]:
-        """(date, ref) of calendar anchors whose reminder day is in [today - grace, today]."""
+    def calendar_anchors(self, rule: Rule, today: date, deadlines: list[ProvinceDeadline]) -> list[tuple[date, str]]:
+        """(date, ref) of calendar anchors whose reminder day is in [today - grace, today]; `deadlines` is the
+        merged set of province deadlines (db/province_deadlines.py: content overridden by officers)."""
         calendar = self.content.calendar
         if rule.anchor.type == "round_filing":
             dates = [(u.latest_filing, u.round.id) for u in calendar.upcoming_rounds(today, level="tinh")
                      if u.latest_filing is not None]
         else:
-            dates = [(d.date, d.id) for d in calendar.upcoming_deadlines(today)]
+            dates = [(d.date, d.id) for d in deadlines if d.date >= today]
         return [(day, ref) for day, ref in dates
                 if day >= today and today - timedelta(days=rule.grace_days) <= day + timedelta(days=rule.offset_days) <= today]
 
@@ -82,11 +85,12 @@ class Reminders:
         for date_kind in {r.anchor.date_kind for r in rules if r.anchor.type == "user_date"}:
             same_kind = [r for r in rules if r.anchor.date_kind == date_kind]
             written += await self._personal_dates(session, date_kind, same_kind, today, now)  # type: ignore[arg-type]
+        deadlines = await merged_deadlines(session, self.content.calendar)
         for rule in rules:
             if rule.anchor.type == "assessment_paused":
                 written += await self._assessments(session, rule, now)
             elif rule.anchor.type in ("round_filing", "province_deadline"):
-                for anchor, ref in self.calendar_anchors(rule, today):
+                for anchor, ref in self.calendar_anchors(rule, today, deadlines):
                     written += await self._everyone(session, rule, anchor, ref, now)
         return written
 
@@ -219,10 +223,12 @@ class Reminders:
                     or assessment.updated_at.astimezone(self.zone).date() != anchor:
                 return Prepared(skip="assessment finished or resumed")
         else:
-            found = [ref for day, ref in self._calendar_dates(rule, anchor) if day == anchor and ref == row.data.get("ref")]
+            deadlines = await merged_deadlines(session, self.content.calendar)
+            found = [ref for day, ref in self._calendar_dates(rule, anchor, deadlines)
+                     if day == anchor and ref == row.data.get("ref")]
             if not found:
                 return Prepared(skip="calendar date changed")
-            title = self._calendar_title(rule, found[0])
+            title = self._calendar_title(rule, found[0], deadlines)
         if user.id not in await self.conditions_hold(session, rule, [user.id]):
             return Prepared(skip="condition no longer true")
         t = self.i18n.translator(user.locale)
@@ -230,16 +236,16 @@ class Reminders:
         footer = t("reminders.footer")
         return Prepared([Outgoing(text=f"{text}\n\n{footer}")])
 
-    def _calendar_dates(self, rule: Rule, anchor: date) -> list[tuple[date, str]]:
+    def _calendar_dates(self, rule: Rule, anchor: date, deadlines: list[ProvinceDeadline]) -> list[tuple[date, str]]:
         calendar = self.content.calendar
         if rule.anchor.type == "round_filing":
             return [(u.latest_filing, u.round.id) for u in calendar.upcoming_rounds(anchor - timedelta(days=1), level="tinh")
                     if u.latest_filing is not None]
-        return [(d.date, d.id) for d in calendar.province_deadlines]
+        return [(d.date, d.id) for d in deadlines]
 
-    def _calendar_title(self, rule: Rule, ref: str) -> str:
+    def _calendar_title(self, rule: Rule, ref: str, deadlines: list[ProvinceDeadline]) -> str:
         calendar = self.content.calendar
-        items = calendar.rounds if rule.anchor.type == "round_filing" else calendar.province_deadlines
+        items: list[Any] = calendar.rounds if rule.anchor.type == "round_filing" else deadlines
         return next((str(item.title) for item in items if item.id == ref), "")
 
 

@@ -278,3 +278,18 @@ class Bulletin(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     scheduled_at: Mapped[datetime | None]
     enqueued_at: Mapped[datetime | None]
+
+
+class ProvinceDeadlineRow(Base):
+    """A province deadline an officer added, changed or removed: overrides the calendar.yaml entry of the same
+    id (content stays the default); `removed` hides it. db/province_deadlines.py merges the two."""
+
+    __tablename__ = "province_deadlines"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    due_date: Mapped[date]
+    title: Mapped[str] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -63,3 +63,14 @@ class TicketRepository:
     async def count(self, status: str) -> int:
         query = select(func.count()).select_from(Ticket).where(Ticket.status == status)
         return int((await self.session.execute(query)).scalar_one())
+
+    async def filtered(self, which: str, officer_id: int, limit: int = 10) -> tuple[list[Ticket], int]:
+        """The officer inbox: "open" (oldest first), "mine" (answered by this officer) or "answered", newest
+        first; with the total count of that filter."""
+        condition = [Ticket.status == OPEN] if which == OPEN else [Ticket.status == ANSWERED]
+        if which == "mine":
+            condition.append(Ticket.answered_by == officer_id)
+        order = Ticket.created_at.asc() if which == OPEN else Ticket.answered_at.desc()
+        query = select(Ticket).where(*condition).order_by(order, Ticket.id).limit(limit)
+        total = select(func.count()).select_from(Ticket).where(*condition)
+        return list((await self.session.execute(query)).scalars()), int((await self.session.execute(total)).scalar_one())

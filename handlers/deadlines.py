@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from bot.context import Context, Router
 from bot.i18n import N_
 from bot.messages import Button
+from db.province_deadlines import upcoming_deadlines
 from handlers.dossier_dates import DATE_KINDS, OCOP_CERTIFICATE
 from handlers.journey_text import basis_line, local_today, reply_in_parts
 from handlers.menu import back_to_menu_row
@@ -46,8 +47,10 @@ def round_entries(ctx: Context, today: date) -> list[Entry]:
     return entries
 
 
-def province_entries(ctx: Context, today: date) -> list[Entry]:
-    return [Entry(d.date, ctx.t.content(d.title)) for d in ctx.content.calendar.upcoming_deadlines(today)]
+async def province_entries(ctx: Context, today: date) -> list[Entry]:
+    """The province's deadlines in force (calendar.yaml as changed by officers: db/province_deadlines.py)."""
+    deadlines = await upcoming_deadlines(ctx.repos.session, ctx.content.calendar, today)
+    return [Entry(d.date, ctx.t.content(d.title)) for d in deadlines]
 
 
 def personal_entries(ctx: Context, today: date, dates: dict[str, date]) -> list[Entry]:
@@ -84,7 +87,7 @@ async def show_deadlines(ctx: Context) -> None:
     today = local_today(ctx)
     dates = await ctx.repos.user_dates.all_for(ctx.user.id) if ctx.user.consent_at else {}
     horizon = today + timedelta(days=2 * 366)  # two years ahead is enough; farther dates only add noise
-    entries = round_entries(ctx, today) + province_entries(ctx, today) + personal_entries(ctx, today, dates)
+    entries = round_entries(ctx, today) + await province_entries(ctx, today) + personal_entries(ctx, today, dates)
     entries = sorted((e for e in entries if e.day <= horizon or e.expired), key=lambda e: e.day)
     parts = [ctx.t("deadlines.title", today=today)]
     parts += [f"{'⚠️' if e.expired else '📅'} {ctx.t.date(e.day)} ({when(ctx, e.day, today)})\n{e.text}"

@@ -25,7 +25,11 @@ class OfficerEntry:
 
 
 OFFICER_MENU: list[OfficerEntry] = [
-    OfficerEntry(N_("officer.tickets"), "faq:tickets:open"),
+    OfficerEntry(N_("officer.tickets"), "inbox:list:open"),
+    OfficerEntry(N_("officer_tools.calendar"), "cal:list"),
+    OfficerEntry(N_("officer_tools.bulletin"), "obul:start"),
+    OfficerEntry(N_("officer_tools.stats"), "stats:show"),
+    OfficerEntry(N_("officer_tools.export"), "export:ask"),
 ]
 
 

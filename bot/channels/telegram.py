@@ -31,6 +31,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot.channels.base import Handle, SendError, SendFailure, split_text
 from bot.config import Settings
+from bot.downloads import register_downloader
 from bot.http import HttpServer
 from bot.messages import FileRef, Handled, Inbound, Kind, Outgoing, Purpose, Sent
 
@@ -63,6 +64,7 @@ class TelegramChannel:
             builder = builder.updater(None)
         self.application: Application = builder.build()
         self.application.add_handler(TypeHandler(Update, self._on_update))
+        register_downloader(self.name, self.download)
 
     @property
     def bot(self) -> Any:
@@ -112,6 +114,11 @@ class TelegramChannel:
         # Handled before answering: a 200 means the update is committed (Telegram retries otherwise).
         await self.application.process_update(update)
         return web.Response(text="ok")
+
+    async def download(self, file_id: str) -> bytes:
+        """The bytes of a file a user sent (Bot API getFile, then the file URL)."""
+        file = await self.bot.get_file(file_id)
+        return bytes(await file.download_as_bytearray())
 
     async def _on_update(self, update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
         if not isinstance(update, Update):
