@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.bulletin_cli import add_commands as add_bulletin_commands
 
     add_bulletin_commands(commands)
+    from bot.officer_cli import add_commands as add_officer_commands
+
+    add_officer_commands(commands)
     return parser
 
 

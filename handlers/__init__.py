@@ -10,6 +10,8 @@ def build_router() -> Router:
         assessment,
         assessment_result,
         assessment_start,
+        broadcast,
+        broadcast_history,
         bulletins,
         deadlines,
         dossier,
@@ -21,6 +23,7 @@ def build_router() -> Router:
         onboarding,
         profile,
         pushes,
+        roles,
         settings,
     )
 
@@ -40,6 +43,9 @@ def build_router() -> Router:
             faq.router,
             handoff.router,
             officer.router,
+            broadcast.router,
+            broadcast_history.router,
+            roles.router,
             menu.router,
         ]
     )

@@ -26,6 +26,10 @@ class OfficerEntry:
 
 OFFICER_MENU: list[OfficerEntry] = [
     OfficerEntry(N_("officer.tickets"), "faq:tickets:open"),
+    OfficerEntry(N_("broadcast.menu"), "bc:new"),
+    OfficerEntry(N_("broadcast.history"), "bc:history"),
+    OfficerEntry(N_("roles.menu"), "role:menu", admin_only=True),
+    OfficerEntry(N_("roles.audit_menu"), "audit:list", admin_only=True),
 ]
 
 

@@ -1,0 +1,135 @@
+"""`ocop-bot officer add|remove|list` and `ocop-bot broadcast send|status|cancel`: the officer tools
+from a terminal, audited like the chat ones (officer None: the command line)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.broadcast_progress import progress_numbers
+from bot.broadcasts import CANCELLED, DONE, BroadcastError, cancel, counts, create_broadcast, get
+from bot.config import Settings
+from bot.roles import ADMIN, OFFICER, PRODUCER, RoleError, parse_address, set_role, staff
+from db.audit import audit
+from db.models import utcnow
+
+
+def add_commands(commands: Any) -> None:
+    """Add `officer` and `broadcast` to the `ocop-bot` parser."""
+    officer = commands.add_parser("officer", help="who is an OCOP officer (add, remove, list)")
+    actions = officer.add_subparsers(title="officer commands", metavar="ACTION")
+    add = actions.add_parser("add", help="make CHANNEL:ID an officer (or admin with --admin)")
+    add.add_argument("address", help="e.g. telegram:123456789")
+    add.add_argument("--admin", action="store_true", help="an admin can also manage officers in chat")
+    add.set_defaults(func=lambda args: _run(_add, args))
+    remove = actions.add_parser("remove", help="CHANNEL:ID becomes a producer again")
+    remove.add_argument("address")
+    remove.set_defaults(func=lambda args: _run(_remove, args))
+    listing = actions.add_parser("list", help="list officers and admins")
+    listing.set_defaults(func=lambda args: _run(_list, args))
+
+    broadcast = commands.add_parser("broadcast", help="announcements to producers (send, status, cancel)")
+    b_actions = broadcast.add_subparsers(title="broadcast commands", metavar="ACTION")
+    send = b_actions.add_parser("send", help="create a broadcast; the running bot sends it")
+    send.add_argument("--text", required=True)
+    send.add_argument("--segment", nargs="*", default=[], metavar="KEY=VALUE",
+                      help="commune=CODE group=CODE type=CODE stars=0-5 dossier=complete|incomplete")
+    send.add_argument("--at", help="local time YYYY-MM-DD HH:MM (default: now)")
+    send.set_defaults(func=lambda args: _run(_send, args))
+    status = b_actions.add_parser("status", help="counts by outcome")
+    status.add_argument("id", type=int)
+    status.set_defaults(func=lambda args: _run(_status, args))
+    stop = b_actions.add_parser("cancel", help="stop a scheduled or running broadcast")
+    stop.add_argument("id", type=int)
+    stop.set_defaults(func=lambda args: _run(_cancel, args))
+
+
+def _run(action: Any, args: argparse.Namespace) -> int:
+    from bot.app import App
+
+    async def go() -> int:
+        app = await App.create(Settings())
+        try:
+            async with app.sessions() as session, session.begin():
+                return await action(app, session, args)
+        except (RoleError, BroadcastError) as exc:
+            print(f"ocop-bot: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            await app.close()
+
+    return asyncio.run(go())
+
+
+async def _add(app: Any, session: Any, args: argparse.Namespace) -> int:
+    channel, user_id = parse_address(args.address)
+    role = ADMIN if args.admin else OFFICER
+    await set_role(session, channel, user_id, role)
+    await audit(session, None, "officer.add", {"address": f"{channel}:{user_id}", "role": role, "by": "cli"})
+    print(f"{channel}:{user_id} is now {role}")
+    return 0
+
+
+async def _remove(app: Any, session: Any, args: argparse.Namespace) -> int:
+    channel, user_id = parse_address(args.address)
+    await set_role(session, channel, user_id, PRODUCER)
+    await audit(session, None, "officer.remove", {"address": f"{channel}:{user_id}", "by": "cli"})
+    print(f"{channel}:{user_id} is now producer")
+    return 0
+
+
+async def _list(app: Any, session: Any, args: argparse.Namespace) -> int:
+    for user in await staff(session):
+        print(f"{user.channel}:{user.channel_user_id}\t{user.role}")
+    return 0
+
+
+def parse_at(text: str | None, timezone: str) -> datetime:
+    if not text:
+        return utcnow()
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=ZoneInfo(timezone))
+    except ValueError:
+        raise BroadcastError(f"--at {text!r} must look like 2026-12-01 08:00 (local time)") from None
+
+
+async def _send(app: Any, session: Any, args: argparse.Namespace) -> int:
+    segment = {}
+    for item in args.segment:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise BroadcastError(f"--segment {item!r} must be KEY=VALUE")
+        segment[key.strip()] = value.strip()
+    due = parse_at(args.at, app.settings.timezone)
+    broadcast = await create_broadcast(session, app.content, officer_id=None, text=args.text, segment=segment,
+                                       due_at=due)
+    await audit(session, None, "broadcast.create", {"broadcast": broadcast.id, "audience": broadcast.total,
+                                                    "segment": broadcast.segment, "by": "cli"})
+    print(f"broadcast {broadcast.id}: {broadcast.total} recipients, due {due:%Y-%m-%d %H:%M %Z}; "
+          "the running bot (`ocop-bot run`) sends it")
+    return 0
+
+
+async def _status(app: Any, session: Any, args: argparse.Namespace) -> int:
+    broadcast = await get(session, args.id)
+    if broadcast is None:
+        raise BroadcastError(f"no broadcast {args.id}")
+    numbers = progress_numbers(broadcast, await counts(session, broadcast.id))
+    print(f"broadcast {broadcast.id} ({broadcast.status}): total {numbers['total']}, sent {numbers['sent']}, "
+          f"blocked {numbers['blocked']}, failed {numbers['failed']}, skipped {numbers['skipped']}, "
+          f"pending {numbers['pending']}")
+    return 0
+
+
+async def _cancel(app: Any, session: Any, args: argparse.Namespace) -> int:
+    broadcast = await get(session, args.id)
+    if broadcast is None or broadcast.status in (DONE, CANCELLED):
+        raise BroadcastError(f"broadcast {args.id} is not scheduled or running")
+    stopped = await cancel(session, broadcast)
+    await audit(session, None, "broadcast.cancel", {"broadcast": broadcast.id, "stopped": stopped, "by": "cli"})
+    print(f"broadcast {broadcast.id} cancelled: {stopped} messages will not be sent")
+    return 0
