@@ -38,9 +38,12 @@ async def apply_configured_officers(sessions: async_sessionmaker[AsyncSession], 
 
 
 async def set_role(session: AsyncSession, channel: str, user_id: str, role: str) -> User:
-    """Give the user on channel:id this role, creating the user if the bot does not know them yet."""
+    """Give the user on channel:id this role; an officer the bot does not know yet is created (their first
+    message then finds them). Taking a role from an unknown user is an error."""
     user = (await session.execute(select(User).where(User.channel == channel, User.channel_user_id == user_id))
             ).scalar_one_or_none()
+    if user is None and role == PRODUCER:
+        raise RoleError(f"{channel}:{user_id} is not known to the bot")
     if user is None:
         now = utcnow()
         user = User(channel=channel, channel_user_id=user_id, role=role, active=True, notifications=True,

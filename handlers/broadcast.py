@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from bot.broadcasts import BroadcastError, check_segment, create_broadcast, recipients
 from bot.context import Context, Router, payload
 from bot.i18n import N_
-from bot.messages import Button
+from bot.messages import Button, Kind
 from db.audit import audit
 from db.models import Profile
 from handlers.menu import back_to_menu_row
@@ -72,10 +72,10 @@ async def start_broadcast(ctx: Context) -> None:
 
 @router.on_answer(FLOW, "text")
 async def got_text(ctx: Context) -> None:
-    """Stores the announcement text (a file is not supported yet); asks for the audience."""
+    """Stores the announcement text (photos and files are refused politely); asks for the audience."""
     if not require_officer(ctx):
         return
-    if not ctx.text:
+    if not ctx.text or ctx.inbound.kind is not Kind.TEXT:  # a photo or file (even with a caption) is not sent yet
         ctx.reply("broadcast.text_only", buttons=[back_to_menu_row(ctx)])
         return
     ctx.go(FLOW, "segment", text=ctx.text, segment={})

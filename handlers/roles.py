@@ -56,11 +56,11 @@ async def typed_who(ctx: Context) -> None:
     except RoleError:
         ctx.reply("roles.bad_address", buttons=[back_to_menu_row(ctx)])
         return
-    user = await set_role_preview(ctx, channel, user_id)
+    user = await known_or_new(ctx, channel, user_id)
     ask_confirm(ctx, user_label(user), f"{channel}:{user_id}")
 
 
-async def set_role_preview(ctx: Context, channel: str, user_id: str) -> User:
+async def known_or_new(ctx: Context, channel: str, user_id: str) -> User:
     found = await ctx.repos.users.by_channel_id(channel, user_id)
     return found or User(channel=channel, channel_user_id=user_id, role=PRODUCER)
 

@@ -5,6 +5,7 @@ broadcasts wait for their time, cancelling stops pending rows, and the audit log
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
@@ -12,9 +13,13 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.broadcasts import create_broadcast, recipients
+from bot.channels.base import SendError, SendFailure
 from bot.delivery import DeliveryWorker
+from bot.messages import FileRef, Kind, Outgoing, Purpose, Sent
 from bot.pushes import build_sources
-from db.models import AuditEntry, Broadcast, OutboxMessage, User
+from bot.ratelimit import ChannelLimiter
+from bot.roles import set_role
+from db.models import AuditEntry, Broadcast, ConversationState, OutboxMessage, User
 from tests.broadcast_support import A, seed
 from tests.conftest import Database, make_settings
 from tests.pushes_support import T0, RecordingChannel, statuses
@@ -117,7 +122,6 @@ async def test_a_producer_pressing_officer_payloads_is_refused_and_nothing_chang
     producer = Chat(officer_app.engine, "p1")
     # The producer even has a broadcast-like state, as if they had been shown the screens.
     async with officer_app.sessions() as session, session.begin():
-        from db.models import ConversationState
         session.add(ConversationState(user_id=ids["p1"], flow="bc", step="confirm",
                                       data={"text": "spam", "segment": {}, "due": T0.isoformat(),
                                             "address": "console:p1"}))
@@ -172,7 +176,6 @@ async def test_admin_adds_and_removes_an_officer_in_chat_and_reads_the_audit_log
         await admin.send("hi")
         await producer.send("hi")
         async with app.sessions() as session, session.begin():
-            from bot.roles import set_role
             await set_role(session, "console", "boss", "admin")
         await admin.press("off:menu")
         await admin.click("Quản lý cán bộ")
@@ -207,3 +210,48 @@ async def test_configured_officers_already_known_are_promoted_at_start(database:
         assert role == "officer"
     finally:
         await app.close()
+
+
+async def test_a_photo_is_refused_politely_and_the_text_is_still_asked(officer_app: App) -> None:
+    officer = Chat(officer_app.engine, "off1")
+    await officer.send("hi")
+    await officer.press("bc:new")
+    photo = officer._inbound(Kind.FILE, text="Ảnh hội chợ", file=FileRef("AgAD-file", "photo.jpg", "image/jpeg", True))
+    await officer._deliver(photo)
+    assert "chỉ gửi được thông báo dạng chữ" in officer.text
+    await officer.send("Hội chợ tháng 12")
+    assert "Số chủ thể sẽ nhận: 0" in officer.text
+
+
+@dataclass
+class BlockingChannel:
+    """Records sends; one chat has blocked the bot."""
+
+    blocked: str
+    name: str = "console"
+    sent: list[str] = field(default_factory=list)
+
+    async def send(self, user_id: str, message: Outgoing, purpose: Purpose = Purpose.REPLY) -> Sent:
+        if user_id == self.blocked:
+            raise SendError(SendFailure.BLOCKED, "Forbidden: bot was blocked by the user")
+        self.sent.append(user_id)
+        return Sent(str(len(self.sent)))
+
+
+async def test_history_shows_outcomes_and_who_was_not_reached(officer_app: App) -> None:
+    await seed(officer_app.sessions, officer_app.content)
+    async with officer_app.sessions() as session, session.begin():
+        broadcast = await create_broadcast(session, officer_app.content, officer_id=None, text="Tin", segment={},
+                                           due_at=T0, now=T0)
+    channel = BlockingChannel(blocked="p3")
+    await DeliveryWorker(officer_app.sessions, {"console": channel}, build_sources(officer_app), clock=lambda: T0,
+                         limiters={"console": ChannelLimiter(100, 100)}).run_until_idle()
+    assert sorted(channel.sent) == sorted(EVERYONE - {"p3"})
+    officer = Chat(officer_app.engine, "off1")
+    await officer.send("hi")
+    await officer.press(f"bc:show:{broadcast.id}")
+    assert "tổng 6, đã gửi 5, bị chặn 1, lỗi 0" in officer.text
+    assert "• HTX p3 (đã chặn bot)" in officer.text
+    assert "Hủy thông báo này" in officer.labels()[0]  # still "scheduled": the progress task has not run
+    await officer.press("bc:show:999")
+    assert "Không tìm thấy" in officer.text

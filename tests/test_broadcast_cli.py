@@ -70,6 +70,8 @@ def test_officer_and_broadcast_commands(tmp_path: Path, monkeypatch: pytest.Monk
     assert main(["officer", "list"]) == 0
     assert capsys.readouterr().out.splitlines() == ["console:boss\tadmin", "telegram:42\tofficer"]
     assert main(["officer", "remove", "telegram:42"]) == 0
+    assert main(["officer", "remove", "telegram:77"]) == 1
+    assert "not known" in capsys.readouterr().err
     assert query(url, select(User.role).where(User.channel_user_id == "42")) == [("producer",)]
 
     assert main(["broadcast", "send", "--text", "Họp", "--segment", "group=ca-phe"]) == 1
