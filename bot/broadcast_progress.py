@@ -95,15 +95,16 @@ class BroadcastProgress:
             message = Outgoing(text=t(msgid, **numbers))
             channel = self.channels[officer.channel]
             can_edit = hasattr(channel, "edit_text")
+            shown = 0
             try:
-                editable = can_edit and broadcast.status_message_id not in (None, "-")
-                if editable:
+                if can_edit and broadcast.status_message_id not in (None, "-"):
                     await channel.edit_text(officer.channel_user_id, broadcast.status_message_id, message)
+                    shown = 1
                 elif finished or (can_edit and broadcast.status_message_id is None):
                     sent = await channel.send(officer.channel_user_id, message, Purpose.REPLY)
-                    broadcast.status_message_id = sent.message_id or "-"
+                    broadcast.status_message_id, shown = sent.message_id or "-", 1
             except Exception:
                 log.warning("progress message for broadcast %s not shown; next tick tries again", broadcast.id)
                 return 0
             broadcast.progress = {**numbers, "final": finished}
-            return 1
+            return shown

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
+from bot.broadcast_progress import BroadcastProgress
 from bot.broadcasts import create_broadcast, recipients
 from bot.channels.base import SendError, SendFailure
 from bot.delivery import DeliveryWorker
@@ -255,3 +256,24 @@ async def test_history_shows_outcomes_and_who_was_not_reached(officer_app: App) 
     assert "Hủy thông báo này" in officer.labels()[0]  # still "scheduled": the progress task has not run
     await officer.press("bc:show:999")
     assert "Không tìm thấy" in officer.text
+
+
+async def test_a_channel_without_edit_gets_only_the_final_report(officer_app: App) -> None:
+    await seed(officer_app.sessions, officer_app.content)
+    officer = Chat(officer_app.engine, "off1")
+    await officer.send("hi")
+    async with officer_app.sessions() as session, session.begin():
+        off = (await session.execute(select(User).where(User.channel_user_id == "off1"))).scalar_one()
+        broadcast = await create_broadcast(session, officer_app.content, officer_id=off.id, text="Tin",
+                                           segment={"commune": A}, due_at=T0, now=T0)
+    channel = RecordingChannel(clock=lambda: T0, name="console")
+    progress = BroadcastProgress(officer_app.sessions, {"console": channel}, officer_app.i18n, clock=lambda: T0)
+    assert await progress.tick() == 0 and channel.sent == []  # running: a console cannot edit, so no message yet
+    await DeliveryWorker(officer_app.sessions, {"console": channel}, build_sources(officer_app), clock=lambda: T0,
+                         limiters={"console": ChannelLimiter(100, 100)}).run_until_idle()
+    assert await progress.tick() == 1
+    assert await progress.tick() == 0  # reported once
+    reports = [text for user, text, _ in channel.sent if user == "off1"]
+    assert reports == [f"✅ Thông báo số {broadcast.id} đã gửi xong: đã gửi 3/3, bị chặn 0, lỗi 0, bỏ qua 0."]
+    async with officer_app.sessions() as session:
+        assert (await session.get(Broadcast, broadcast.id)).status == "done"
