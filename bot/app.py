@@ -42,6 +42,10 @@ class App:
         if migrate:
             await upgrade(db)
         sessions = session_factory(db)
+        if migrate:  # OCOP_OFFICERS already in the database become officers now, not at their next message
+            from bot.roles import apply_configured_officers
+
+            await apply_configured_officers(sessions, settings.officer_ids())
         engine = Engine(sessions, build_router(), content, i18n, settings, **engine_kwargs)
         return cls(settings, db, sessions, content, i18n, engine)
 

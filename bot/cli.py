@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.officer_cli import add_commands as add_officer_commands
 
     add_officer_commands(commands)
+    from bot.calendar_export_cli import add_commands as add_calendar_export_commands
+
+    add_calendar_export_commands(commands)
     return parser
 
 

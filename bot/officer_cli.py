@@ -1,42 +1,51 @@
-"""`ocop-bot calendar import FILE | list` and `ocop-bot export`: the officers' tools from a terminal."""
+"""`ocop-bot officer add|remove|list` and `ocop-bot broadcast send|status|cancel`: the officer tools
+from a terminal, audited like the chat ones (officer None: the command line)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
-import io
 import sys
-from datetime import date, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-import yaml
-
+from bot.broadcast_progress import progress_numbers
+from bot.broadcasts import CANCELLED, DONE, BroadcastError, cancel, counts, create_broadcast, get
 from bot.config import Settings
+from bot.roles import ADMIN, OFFICER, PRODUCER, RoleError, parse_address, set_role, staff
+from db.audit import audit
 from db.models import utcnow
-
-MAX_ID = 50  # the id goes into a button payload (64 bytes with its prefix)
-
-
-class DeadlineFileError(Exception):
-    """A problem in an imported deadline file; nothing is imported."""
 
 
 def add_commands(commands: Any) -> None:
-    """Add `calendar` and `export` to the `ocop-bot` parser."""
-    calendar = commands.add_parser("calendar", help="the province's deadlines (content + officers' changes)")
-    actions = calendar.add_subparsers(title="calendar commands", metavar="ACTION")
-    load = actions.add_parser("import", help="add or change deadlines from a YAML or CSV file "
-                              "(columns/keys: id (optional), date (YYYY-MM-DD or DD/MM/YYYY), title, note, removed)")
-    load.add_argument("file")
-    load.set_defaults(func=lambda args: _run(_import, args))
-    show = actions.add_parser("list", help="list the deadlines in force, soonest first")
-    show.set_defaults(func=lambda args: _run(_list, args))
-    export = commands.add_parser("export", help="write the yearly-report export (holds names and phone numbers)")
-    export.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
-    export.add_argument("--out", default=".", help="folder for the files (default: here)")
-    export.set_defaults(func=lambda args: _run(_export, args))
+    """Add `officer` and `broadcast` to the `ocop-bot` parser."""
+    officer = commands.add_parser("officer", help="who is an OCOP officer (add, remove, list)")
+    actions = officer.add_subparsers(title="officer commands", metavar="ACTION")
+    add = actions.add_parser("add", help="make CHANNEL:ID an officer (or admin with --admin)")
+    add.add_argument("address", help="e.g. telegram:123456789")
+    add.add_argument("--admin", action="store_true", help="an admin can also manage officers in chat")
+    add.set_defaults(func=lambda args: _run(_add, args))
+    remove = actions.add_parser("remove", help="CHANNEL:ID becomes a producer again")
+    remove.add_argument("address")
+    remove.set_defaults(func=lambda args: _run(_remove, args))
+    listing = actions.add_parser("list", help="list officers and admins")
+    listing.set_defaults(func=lambda args: _run(_list, args))
+
+    broadcast = commands.add_parser("broadcast", help="announcements to producers (send, status, cancel)")
+    b_actions = broadcast.add_subparsers(title="broadcast commands", metavar="ACTION")
+    send = b_actions.add_parser("send", help="create a broadcast; the running bot sends it")
+    send.add_argument("--text", required=True)
+    send.add_argument("--segment", nargs="*", default=[], metavar="KEY=VALUE",
+                      help="commune=CODE group=CODE type=CODE stars=0-5 dossier=complete|incomplete")
+    send.add_argument("--at", help="local time YYYY-MM-DD HH:MM (default: now)")
+    send.set_defaults(func=lambda args: _run(_send, args))
+    status = b_actions.add_parser("status", help="counts by outcome")
+    status.add_argument("id", type=int)
+    status.set_defaults(func=lambda args: _run(_status, args))
+    stop = b_actions.add_parser("cancel", help="stop a scheduled or running broadcast")
+    stop.add_argument("id", type=int)
+    stop.set_defaults(func=lambda args: _run(_cancel, args))
 
 
 def _run(action: Any, args: argparse.Namespace) -> int:
@@ -47,8 +56,8 @@ def _run(action: Any, args: argparse.Namespace) -> int:
         try:
             async with app.sessions() as session, session.begin():
                 return await action(app, session, args)
-        except DeadlineFileError as exc:
-            print(f"ocop-bot calendar: {exc}", file=sys.stderr)
+        except (RoleError, BroadcastError) as exc:
+            print(f"ocop-bot: {exc}", file=sys.stderr)
             return 1
         finally:
             await app.close()
@@ -56,85 +65,71 @@ def _run(action: Any, args: argparse.Namespace) -> int:
     return asyncio.run(go())
 
 
-def _day(value: object, where: str) -> date:
-    if isinstance(value, date):
-        return value
-    text = str(value or "").strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise DeadlineFileError(f"{where}: date {text!r} is not YYYY-MM-DD or DD/MM/YYYY")
+async def _add(app: Any, session: Any, args: argparse.Namespace) -> int:
+    channel, user_id = parse_address(args.address)
+    role = ADMIN if args.admin else OFFICER
+    await set_role(session, channel, user_id, role)
+    await audit(session, None, "officer.add", {"address": f"{channel}:{user_id}", "role": role, "by": "cli"})
+    print(f"{channel}:{user_id} is now {role}")
+    return 0
 
 
-def parse_deadlines(text: str, name: str) -> list[dict[str, Any]]:
-    """Rows {id, date, title, note, removed} from YAML (a list, or `province_deadlines:`) or CSV with a header."""
-    if name.lower().endswith(".csv"):
-        raw: Any = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
-    else:
-        try:
-            raw = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise DeadlineFileError(f"{name}: not valid YAML ({exc})") from None
-        raw = raw.get("province_deadlines") if isinstance(raw, dict) else raw
-    if not isinstance(raw, list) or not raw:
-        raise DeadlineFileError(f"{name}: no deadlines found")
-    from db.province_deadlines import new_id
-
-    rows = []
-    for i, item in enumerate(raw, 1):
-        where = f"{name}: entry {i}"
-        if not isinstance(item, dict) or not str(item.get("title") or "").strip():
-            raise DeadlineFileError(f"{where}: a title is needed")
-        day = _day(item.get("date"), where)
-        title = str(item["title"]).strip()
-        deadline_id = str(item.get("id") or "").strip() or new_id(title, day)
-        if len(deadline_id) > MAX_ID or ":" in deadline_id:
-            raise DeadlineFileError(f"{where}: id {deadline_id!r} is longer than {MAX_ID} characters or has ':'")
-        removed = str(item.get("removed") or "").strip().lower() in ("1", "true", "yes", "x")
-        rows.append({"id": deadline_id, "date": day, "title": title, "note": str(item.get("note") or "").strip() or None,
-                     "removed": removed})
-    return rows
-
-
-async def import_deadlines(session: Any, rows: list[dict[str, Any]], now: datetime) -> int:
-    """Save every parsed row (all or nothing: one transaction); returns how many."""
-    from db.province_deadlines import ProvinceDeadlineRepository
-
-    repo = ProvinceDeadlineRepository(session)
-    for row in rows:
-        await repo.save(row["id"], row["date"], row["title"], row["note"], None, now, removed=row["removed"])
-    return len(rows)
-
-
-def _read(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DeadlineFileError(f"cannot read {path}: {exc.strerror}") from None
-
-
-async def _import(app: Any, session: Any, args: argparse.Namespace) -> int:
-    text = _read(args.file)
-    count = await import_deadlines(session, parse_deadlines(text, args.file), utcnow())
-    print(f"{count} deadline(s) imported; `ocop-bot calendar list` shows the deadlines in force")
+async def _remove(app: Any, session: Any, args: argparse.Namespace) -> int:
+    channel, user_id = parse_address(args.address)
+    await set_role(session, channel, user_id, PRODUCER)
+    await audit(session, None, "officer.remove", {"address": f"{channel}:{user_id}", "by": "cli"})
+    print(f"{channel}:{user_id} is now producer")
     return 0
 
 
 async def _list(app: Any, session: Any, args: argparse.Namespace) -> int:
-    from db.province_deadlines import merged_deadlines
-
-    for deadline in await merged_deadlines(session, app.content.calendar):
-        print(f"{deadline.date.isoformat()}  {deadline.id}  {deadline.title}")
+    for user in await staff(session):
+        print(f"{user.channel}:{user.channel_user_id}\t{user.role}")
     return 0
 
 
-async def _export(app: Any, session: Any, args: argparse.Namespace) -> int:
-    from bot.officer_files import write_export
-    from bot.officer_reports import export_tables
+def parse_at(text: str | None, timezone: str) -> datetime:
+    if not text:
+        return utcnow()
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=ZoneInfo(timezone))
+    except ValueError:
+        raise BroadcastError(f"--at {text!r} must look like 2026-12-01 08:00 (local time)") from None
 
-    tables = await export_tables(session, app.content)
-    for path in write_export(tables, Path(args.out), args.format, f"ocop-bao-cao-{utcnow().date().isoformat()}"):
-        print(path)  # file names only: the rows (names, phones) never reach a terminal log
+
+async def _send(app: Any, session: Any, args: argparse.Namespace) -> int:
+    segment = {}
+    for item in args.segment:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise BroadcastError(f"--segment {item!r} must be KEY=VALUE")
+        segment[key.strip()] = value.strip()
+    due = parse_at(args.at, app.settings.timezone)
+    broadcast = await create_broadcast(session, app.content, officer_id=None, text=args.text, segment=segment,
+                                       due_at=due)
+    await audit(session, None, "broadcast.create", {"broadcast": broadcast.id, "audience": broadcast.total,
+                                                    "segment": broadcast.segment, "by": "cli"})
+    print(f"broadcast {broadcast.id}: {broadcast.total} recipients, due {due:%Y-%m-%d %H:%M %Z}; "
+          "the running bot (`ocop-bot run`) sends it")
+    return 0
+
+
+async def _status(app: Any, session: Any, args: argparse.Namespace) -> int:
+    broadcast = await get(session, args.id)
+    if broadcast is None:
+        raise BroadcastError(f"no broadcast {args.id}")
+    numbers = progress_numbers(broadcast, await counts(session, broadcast.id))
+    print(f"broadcast {broadcast.id} ({broadcast.status}): total {numbers['total']}, sent {numbers['sent']}, "
+          f"blocked {numbers['blocked']}, failed {numbers['failed']}, skipped {numbers['skipped']}, "
+          f"pending {numbers['pending']}")
+    return 0
+
+
+async def _cancel(app: Any, session: Any, args: argparse.Namespace) -> int:
+    broadcast = await get(session, args.id)
+    if broadcast is None or broadcast.status in (DONE, CANCELLED):
+        raise BroadcastError(f"broadcast {args.id} is not scheduled or running")
+    stopped = await cancel(session, broadcast)
+    await audit(session, None, "broadcast.cancel", {"broadcast": broadcast.id, "stopped": stopped, "by": "cli"})
+    print(f"broadcast {broadcast.id} cancelled: {stopped} messages will not be sent")
     return 0

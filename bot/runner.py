@@ -38,6 +38,7 @@ async def run_forever(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    from bot.broadcast_progress import BroadcastProgress
     from bot.pushes import start_pushes
 
     pushes = None
@@ -48,6 +49,7 @@ async def run_forever(settings: Settings) -> None:
         # Pushes: the scheduler ticks reminders and bulletins into the outbox; the worker sends them.
         scheduler, worker = await start_pushes(app, {c.name: c for c in channels})
         pushes = (scheduler, asyncio.create_task(worker.run(stop)))
+        progress = asyncio.create_task(BroadcastProgress.for_app(app, {c.name: c for c in channels}).run(stop))  # noqa: F841
         log.info("running: %s", ", ".join(c.name for c in channels))
         await stop.wait()
     finally:

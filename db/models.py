@@ -293,3 +293,39 @@ class ProvinceDeadlineRow(Base):
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- officer tools (issue 5): broadcasts and the audit log ----------------------------------------
+
+
+class Broadcast(Base):
+    """An officer's announcement to a segment of producers. Its outbox rows (source_key
+    "broadcast:{id}") are written when it is created, due at `due_at`; status: scheduled, running,
+    done, cancelled. `status_message_id` is the officer's progress message, edited while it runs."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    media: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"file_id", "kind"} when a file was sent
+    segment: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="scheduled", index=True)
+    due_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    status_message_id: Mapped[str | None] = mapped_column(String(64))
+    progress: Mapped[dict[str, Any]] = mapped_column(default=dict)  # counts last shown to the officer
+    finished_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """One officer action: who, what, when, and its details (audience size, ids…)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(48))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,6 +1,5 @@
-"""What officers changed, as one structured log line per action, without personal data (no names, phones
-or free text: ids, counts and dates only). When the audit log lands (branch officer1, `audit()`), this is
-the one place to call it from."""
+"""What officers changed: one audit-log row (db/audit.py's table) in the same transaction as the action,
+plus one structured log line without personal data (ids, counts and dates only)."""
 
 from __future__ import annotations
 
@@ -10,11 +9,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.models import AuditEntry, utcnow
+
 log = logging.getLogger("ocop.officer")
 
 
-def record_officer_action(session: AsyncSession, officer_id: int, action: str, details: dict[str, Any]) -> None:
-    """Log `action` by officer `officer_id` with `details` (ids, dates, counts only). `session` is taken so
-    the audit hook can write in the same transaction later."""
-    log.info("officer_action %s", json.dumps({"officer": officer_id, "action": action, **details},
-                                             default=str, ensure_ascii=True, sort_keys=True))
+def record_officer_action(session: AsyncSession, officer_id: int | None, action: str, details: dict[str, Any]) -> None:
+    """Audit `action` by officer `officer_id` (None: the command line); written when the caller commits."""
+    plain = json.loads(json.dumps(details, default=str))  # dates become ISO strings in the JSON column
+    session.add(AuditEntry(officer_id=officer_id, action=action, details=plain, created_at=utcnow()))
+    log.info("officer_action %s", json.dumps({"officer": officer_id, "action": action, **plain},
+                                             ensure_ascii=True, sort_keys=True))

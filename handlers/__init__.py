@@ -10,6 +10,8 @@ def build_router() -> Router:
         assessment,
         assessment_result,
         assessment_start,
+        broadcast,
+        broadcast_history,
         bulletins,
         deadlines,
         dossier,
@@ -26,6 +28,7 @@ def build_router() -> Router:
         onboarding,
         profile,
         pushes,
+        roles,
         settings,
     )
 
@@ -50,6 +53,9 @@ def build_router() -> Router:
             officer_bulletin.router,
             officer_stats.router,
             officer_export.router,
+            broadcast.router,
+            broadcast_history.router,
+            roles.router,
             menu.router,
         ]
     )

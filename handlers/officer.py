@@ -25,11 +25,15 @@ class OfficerEntry:
 
 
 OFFICER_MENU: list[OfficerEntry] = [
+    OfficerEntry(N_("broadcast.menu"), "bc:new"),
+    OfficerEntry(N_("broadcast.history"), "bc:history"),
     OfficerEntry(N_("officer.tickets"), "inbox:list:open"),
     OfficerEntry(N_("officer_tools.calendar"), "cal:list"),
     OfficerEntry(N_("officer_tools.bulletin"), "obul:start"),
     OfficerEntry(N_("officer_tools.stats"), "stats:show"),
     OfficerEntry(N_("officer_tools.export"), "export:ask"),
+    OfficerEntry(N_("roles.menu"), "role:menu", admin_only=True),
+    OfficerEntry(N_("roles.audit_menu"), "audit:list", admin_only=True),
 ]
 
 

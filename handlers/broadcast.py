@@ -1,0 +1,230 @@
+"""Officer broadcasts in chat: write the text, choose the audience with buttons (the count updates
+live), preview exactly what producers will see, choose when, confirm. The outbox and the delivery
+worker send it; bot/broadcast_progress.py shows progress. History and cancelling: broadcast_history.py.
+
+State (flow "bc"): {"text": str, "segment": {key: value}, "due": ISO datetime}.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from bot.broadcasts import BroadcastError, check_segment, create_broadcast, recipients
+from bot.context import Context, Router, payload
+from bot.i18n import N_
+from bot.messages import Button, Kind
+from db.audit import audit
+from db.models import Profile
+from handlers.menu import back_to_menu_row
+from handlers.officer import require_officer
+
+router = Router()
+FLOW = "bc"
+TYPED_TIME = re.compile(r"^\s*(\d{1,2})/(\d{1,2})\s+(\d{1,2})[:hH](\d{2})\s*$")
+DIMENSIONS = {"commune": N_("broadcast.dim_commune"), "group": N_("broadcast.dim_group"),
+              "type": N_("broadcast.dim_type"), "stars": N_("broadcast.dim_stars"),
+              "dossier": N_("broadcast.dim_dossier")}
+DOSSIER_LABELS = {"complete": N_("broadcast.dossier_complete"), "incomplete": N_("broadcast.dossier_incomplete")}
+
+
+def value_label(ctx: Context, key: str, value: str) -> str:
+    programme = ctx.content.programme
+    if key == "commune":
+        commune = ctx.content.communes.by_code.get(value)
+        return commune.name if commune else value
+    if key == "group" and value in programme.group_by_code:
+        return ctx.t.content(programme.group_by_code[value].label)
+    if key == "type" and value in programme.producer_type_by_code:
+        return ctx.t.content(programme.producer_type_by_code[value].label)
+    if key == "stars":
+        return ctx.t("broadcast.stars_value", stars=int(value))
+    return ctx.t(DOSSIER_LABELS[value]) if value in DOSSIER_LABELS else value
+
+
+def describe(ctx: Context, segment: dict[str, str]) -> str:
+    """The audience in words: "everyone" or one line per chosen key."""
+    if not segment:
+        return ctx.t("broadcast.everyone")
+    return "\n".join(f"• {ctx.t(DIMENSIONS[k])}: {value_label(ctx, k, v)}" for k, v in segment.items())
+
+
+async def show_segment(ctx: Context) -> None:
+    segment = ctx.data.get("segment", {})
+    count = len(await recipients(ctx.repos.session, ctx.content, segment))
+    dims = [ctx.button(label, "bc", "dim", key) for key, label in DIMENSIONS.items()]
+    rows = [dims[0:2], dims[2:4], [dims[4], ctx.button("broadcast.clear", "bc", "clear")],
+            [ctx.button("broadcast.to_preview", "bc", "preview")], back_to_menu_row(ctx)]
+    ctx.reply("broadcast.segment", buttons=rows, audience=describe(ctx, segment), count=count)
+
+
+@router.on_button("bc", "new")
+async def start_broadcast(ctx: Context) -> None:
+    """Starts a new broadcast: asks for the text."""
+    if require_officer(ctx):
+        ctx.go(FLOW, "text")
+        ctx.reply("broadcast.ask_text", buttons=[back_to_menu_row(ctx)])
+
+
+@router.on_answer(FLOW, "text")
+async def got_text(ctx: Context) -> None:
+    """Stores the announcement text (photos and files are refused politely); asks for the audience."""
+    if not require_officer(ctx):
+        return
+    if not ctx.text or ctx.inbound.kind is not Kind.TEXT:  # a photo or file (even with a caption) is not sent yet
+        ctx.reply("broadcast.text_only", buttons=[back_to_menu_row(ctx)])
+        return
+    ctx.go(FLOW, "segment", text=ctx.text, segment={})
+    await show_segment(ctx)
+
+
+async def dimension_values(ctx: Context, key: str) -> list[str]:
+    programme = ctx.content.programme
+    if key == "commune":  # the communes producers are in, most producers first
+        query = (select(Profile.commune_code).where(Profile.commune_code.is_not(None))
+                 .group_by(Profile.commune_code).order_by(func.count().desc(), Profile.commune_code).limit(12))
+        return [c for c in (await ctx.repos.session.execute(query)).scalars() if c in ctx.content.communes.by_code]
+    if key == "group":
+        return [g.code for g in programme.product_groups.items]
+    if key == "type":
+        return [t.code for t in programme.producer_types.items]
+    return ["5", "4", "3", "2", "1", "0"] if key == "stars" else list(DOSSIER_LABELS)
+
+
+@router.on_button("bc", "dim")
+async def choose_dimension(ctx: Context) -> None:
+    """Shows the values of one audience filter (commune, group, type, stars, dossier) as buttons."""
+    if not require_officer(ctx) or ctx.state.flow != FLOW or ctx.arg not in DIMENSIONS:
+        return
+    values = await dimension_values(ctx, ctx.arg)
+    buttons = [Button(value_label(ctx, ctx.arg, v), payload("bc", "set", "=".join((ctx.arg, v)))) for v in values]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([ctx.button("broadcast.any", "bc", "set", ctx.arg + "=")])
+    ctx.reply("broadcast.choose_value", buttons=[*rows, back_to_menu_row(ctx)], dimension=ctx.t(DIMENSIONS[ctx.arg]))
+
+
+@router.on_button("bc", "set")
+async def set_filter(ctx: Context) -> None:
+    """Adds (or with an empty value removes) one audience filter; shows the new count."""
+    if not require_officer(ctx) or ctx.state.flow != FLOW:
+        return
+    key, _, value = ctx.arg.partition("=")
+    others = {k: v for k, v in ctx.data.get("segment", {}).items() if k != key}
+    try:
+        ctx.remember(segment=check_segment({**others, key: value} if value else others, ctx.content))
+    except BroadcastError:
+        ctx.reply("broadcast.bad_filter")  # a forged or stale value: the audience stays as it was
+    await show_segment(ctx)
+
+
+@router.on_button("bc", "clear")
+async def clear_filters(ctx: Context) -> None:
+    """Removes every audience filter: everyone."""
+    if require_officer(ctx) and ctx.state.flow == FLOW:
+        ctx.remember(segment={})
+        await show_segment(ctx)
+
+
+@router.on_button("bc", "preview")
+async def preview(ctx: Context) -> None:
+    """Shows the message exactly as producers will see it; asks when to send it."""
+    if not require_officer(ctx) or not ctx.data.get("text"):
+        return
+    ctx.reply("broadcast.preview_intro")
+    ctx.reply_text(ctx.data["text"])
+    rows = [[ctx.button("broadcast.when_now", "bc", "when", "now"), ctx.button("broadcast.when_hour", "bc", "when", "1h")],
+            [ctx.button("broadcast.when_tomorrow", "bc", "when", "tomorrow"),
+             ctx.button("broadcast.when_typed", "bc", "when", "typed")],
+            [ctx.button("broadcast.edit_audience", "bc", "audience")], back_to_menu_row(ctx)]
+    ctx.go(FLOW, "when")
+    ctx.reply("broadcast.ask_when", buttons=rows)
+
+
+@router.on_button("bc", "audience")
+async def back_to_audience(ctx: Context) -> None:
+    """Back to the audience screen (text and filters kept)."""
+    if require_officer(ctx) and ctx.data.get("text"):
+        ctx.go(FLOW, "segment")
+        await show_segment(ctx)
+
+
+def local_zone(ctx: Context) -> ZoneInfo:
+    return ZoneInfo(ctx.settings.timezone)
+
+
+@router.on_button("bc", "when")
+async def choose_when(ctx: Context) -> None:
+    """Stores when to send (now, in an hour, tomorrow 08:00) or asks for a typed time; asks to confirm."""
+    if not require_officer(ctx) or not ctx.data.get("text"):
+        return
+    local = ctx.now.astimezone(local_zone(ctx))
+    if ctx.arg == "typed":
+        ctx.reply("broadcast.ask_time", buttons=[back_to_menu_row(ctx)])
+        return
+    due = {"now": ctx.now, "1h": ctx.now + timedelta(hours=1),
+           "tomorrow": (local + timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)}.get(ctx.arg)
+    if due is None:
+        return
+    await ask_confirm(ctx, due)
+
+
+@router.on_answer(FLOW, "when")
+async def typed_time(ctx: Context) -> None:
+    """Stores a typed local time dd/mm HH:MM (this year, or next if it has passed); asks to confirm."""
+    if not require_officer(ctx):
+        return
+    due = parse_local_time(ctx.text, ctx.now, local_zone(ctx))
+    if due is None:
+        ctx.reply("broadcast.bad_time", buttons=[back_to_menu_row(ctx)])
+        return
+    await ask_confirm(ctx, due)
+
+
+def parse_local_time(text: str, now: datetime, zone: ZoneInfo) -> datetime | None:
+    match = TYPED_TIME.match(text)
+    if not match:
+        return None
+    day, month, hour, minute = (int(g) for g in match.groups())
+    local_now = now.astimezone(zone)
+    for year in (local_now.year, local_now.year + 1):
+        try:
+            due = datetime(year, month, day, hour, minute, tzinfo=zone)
+        except ValueError:
+            return None
+        if due > local_now:
+            return due
+    return None
+
+
+async def ask_confirm(ctx: Context, due: datetime) -> None:
+    segment = ctx.data.get("segment", {})
+    count = len(await recipients(ctx.repos.session, ctx.content, segment))
+    ctx.go(FLOW, "confirm", due=due.isoformat())
+    rows = [[ctx.button("broadcast.confirm", "bc", "confirm")], [ctx.button("broadcast.edit_audience", "bc", "audience")],
+            back_to_menu_row(ctx)]
+    ctx.reply("broadcast.confirm_question", buttons=rows, count=count, when=due,
+              audience=describe(ctx, segment))
+
+
+@router.on_button("bc", "confirm")
+async def confirm(ctx: Context) -> None:
+    """Creates the broadcast and its outbox rows (due at the chosen time), audited; offers to cancel it."""
+    if not require_officer(ctx):
+        return
+    data: dict[str, Any] = ctx.data
+    if ctx.state.flow != FLOW or not data.get("text") or not data.get("due"):
+        ctx.reply("broadcast.nothing_to_send", buttons=[back_to_menu_row(ctx)])
+        return
+    broadcast = await create_broadcast(ctx.repos.session, ctx.content, officer_id=ctx.user.id, text=data["text"],
+                                       segment=data.get("segment", {}), due_at=datetime.fromisoformat(data["due"]),
+                                       now=ctx.now)
+    await audit(ctx, ctx.user.id, "broadcast.create", {"broadcast": broadcast.id, "audience": broadcast.total,
+                                                       "segment": broadcast.segment, "due_at": data["due"]})
+    ctx.clear_flow()
+    rows = [[ctx.button("broadcast.cancel", "bc", "cancel", broadcast.id)], [ctx.button("broadcast.history", "bc", "history")],
+            back_to_menu_row(ctx)]
+    ctx.reply("broadcast.created", buttons=rows, id=broadcast.id, count=broadcast.total, when=broadcast.due_at)
