@@ -29,9 +29,11 @@ from typing import Any
 
 from aiohttp import web
 
+from bot import metrics
 from bot.channels.base import Handle, SendError, SendFailure, split_text
 from bot.channels.zalo_client import TokenRefreshFailed, ZaloApiError, ZaloClient, classify
 from bot.config import Settings
+from bot.engine import DatabaseUnavailable
 from bot.http import HttpServer
 from bot.messages import Button, FileRef, Inbound, Kind, Outgoing, Purpose, Sent
 
@@ -117,7 +119,15 @@ class ZaloChannel:
         # handle() is the first await: tasks start in arrival order, so one user's events reach the
         # engine's per-user lock in the order Zalo sent them.
         try:
-            replies = await self.handle(inbound)
+            for _ in range(5):  # Zalo has our 200 already: keep trying while the database is back in ~1 min
+                try:
+                    replies = await self.handle(inbound)
+                    break
+                except DatabaseUnavailable:
+                    log.warning("database unreachable; retrying a zalo event already answered")
+            else:
+                log.error("a zalo event was lost: the database stayed unreachable")
+                return
             for message in replies:
                 await self.send_reply(inbound.user_id, message)
         except Exception:
@@ -128,12 +138,14 @@ class ZaloChannel:
         for attempt in range(attempts):
             try:
                 await self.send(user_id, message)
+                metrics.REPLIES.labels(self.name, "sent").inc()
                 return
             except SendError as exc:
                 if exc.failure in (SendFailure.THROTTLED, SendFailure.TRANSIENT) and attempt + 1 < attempts:
                     await asyncio.sleep(exc.retry_after or 0.5 * (attempt + 1))
                     continue
                 log.warning("reply to a zalo user not delivered: %s (%s)", exc.failure, exc.detail)
+                metrics.REPLIES.labels(self.name, str(exc.failure)).inc()
                 return
 
     # --- outbound ------------------------------------------------------------------------------------
