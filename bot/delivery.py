@@ -75,6 +75,7 @@ class DeliveryWorker:
         engine = sessions.kw.get("bind")
         self.leader = ChannelLeader(engine, self.channels, self.worker_id) if exclusive and engine is not None else None
         self.depth_seconds = 5.0  # how often run() refreshes the outbox depth gauge
+        self._leading_only = False  # run() sends only on channels whose lock it holds
 
     async def load_limits(self) -> None:
         """One limiter per channel from the channel_limits table (a given limiter is kept)."""
@@ -92,7 +93,7 @@ class DeliveryWorker:
         now = self.clock()
         quiet = bool(self.quiet and in_quiet_hours(now, self.timezone, *self.quiet))
         channels = [c for c in self.channels if c not in self.disabled
-                    and (self.leader is None or c in self.leader.leading)]
+                    and (self.leader is None or not self._leading_only or c in self.leader.leading)]
         if not channels:
             return []
         async with self.sessions() as session, session.begin():
@@ -122,6 +123,7 @@ class DeliveryWorker:
         queue: asyncio.Queue[OutboxMessage] = asyncio.Queue()
         senders = [asyncio.create_task(self._sender(queue)) for _ in range(self.concurrency)]
         measured = float("-inf")
+        self._leading_only = self.leader is not None
         try:
             while not stop.is_set():
                 if self.leader is not None:
@@ -208,7 +210,7 @@ class DeliveryWorker:
         purpose = Purpose(row.purpose)
         part = row.parts_done
         while part < len(prepared.parts):
-            if self.leader is not None and row.channel not in self.leader.leading:
+            if self._leading_only and self.leader is not None and row.channel not in self.leader.leading:
                 self.stats["standby"] += 1  # another process sends on this channel now; it takes the row over
                 return
             if not await self._hold_lease(row):

@@ -231,7 +231,7 @@ def to_inbound(event: dict[str, Any]) -> Inbound | None:
         user = str((event.get("follower") or {}).get("id", ""))
     else:
         user = str((event.get("sender") or {}).get("id", ""))
-    if not user:
+    if not user or len(user) > 64:  # Zalo ids are ~19 digits; a longer one would not fit users.channel_user_id
         return None
     msg_id = str(message.get("msg_id", ""))
     key = f"zalo:{msg_id}" if msg_id else f"zalo:{name}:{user}:{event.get('timestamp', '')}"
