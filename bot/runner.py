@@ -5,10 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING
 
 from bot.app import App
 from bot.channels.base import Channel
 from bot.config import ConfigError, Settings
+
+if TYPE_CHECKING:
+    from bot.http import HttpServer
+    from bot.scheduler import PushScheduler
 
 log = logging.getLogger(__name__)
 
@@ -61,16 +67,16 @@ async def run_forever(settings: Settings) -> None:
         log.info("stopped")
 
 
-async def _stop_gracefully(stop: asyncio.Event, http: object, scheduler: object, sending: asyncio.Task[None] | None,
-                           channels: list[Channel]) -> None:
+async def _stop_gracefully(stop: asyncio.Event, http: HttpServer, scheduler: PushScheduler | None,
+                           sending: asyncio.Task[None] | None, channels: list[Channel]) -> None:
     """SIGTERM: no new work, then the work in flight ends, then the connections close. The HTTP server
     stops listening first and waits for the webhook requests it already has (each answered only after
     its update is committed); at the same time the delivery worker stops claiming and finishes the sends
     it holds. Only then do the channels and the database close: nothing is left half-saved."""
     stop.set()
     if scheduler is not None:
-        scheduler.stop()  # type: ignore[attr-defined]
-    waits = [http.stop()]  # type: ignore[attr-defined]
+        scheduler.stop()
+    waits: list[Awaitable[None]] = [http.stop()]
     if sending is not None:
         waits.append(sending)
     results = await asyncio.gather(*waits, return_exceptions=True)
