@@ -142,12 +142,13 @@ class Engine:
             except Exception as exc:
                 if not is_connectivity_error(exc):
                     raise
-                if time.monotonic() + delay > deadline:
+                left = deadline - time.monotonic()
+                if left <= 0:
                     log.error("database unreachable for %.0f s; a %s update was not handled", self.db_retry_seconds,
                               inbound.kind)
                     raise DatabaseUnavailable(str(exc)[:200]) from exc
                 log.warning("database connection lost (%s); retrying the update in %.1f s", type(exc).__name__, delay)
-                await asyncio.sleep(delay)
+                await asyncio.sleep(min(delay, left))
                 delay = min(delay * 2, 2.0)
 
     async def _handle_in_transaction(self, inbound: Inbound, send_pushes: bool) -> Handled:
