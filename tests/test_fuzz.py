@@ -12,7 +12,7 @@ from itertools import count
 from typing import Any
 
 import aiohttp
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 from telegram import Bot, Update
@@ -191,9 +191,12 @@ def test_random_zalo_webhook_bodies_never_crash_and_unsigned_store_nothing(sqlit
     errors = _Errors()
     logging.getLogger().addHandler(errors)
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                       HealthCheck.too_slow])
     @given(post=zalo_posts)
+    @example(post=({"app_id": "1234567890", "event_name": "follow", "follower": [None]}, "signed", b""))  # was a 500
+    @example(post=({"app_id": "1234567890", "event_name": "user_send_location", "sender": {"id": "1"},
+                    "message": {"attachments": [{"payload": {"coordinates": [1]}}]}}, "signed", b""))
     def examples(post: tuple[Any, str, bytes]) -> None:
         loop.run_until_complete(_zalo_post_once(bot, *post))
 
