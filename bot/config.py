@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     bulletin_day: int = Field(default=1, ge=1, le=28)
     bulletin_hour: int = Field(default=8, ge=0, le=23)
     delivery_concurrency: int = Field(default=16, ge=1, le=256)
+    # /healthz (docs/deployment.md): unhealthy when more outbox rows are due than this, or the oldest
+    # due one has waited longer than this many minutes (quiet hours excepted)
+    outbox_backlog_max: int = Field(default=5000, ge=1)
+    outbox_backlog_minutes: int = Field(default=30, ge=1)
 
     @field_validator("officers", mode="before")
     @classmethod

@@ -24,16 +24,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.channels.base import SendError, SendFailure
+from bot.leader import ChannelLeader
 from bot.messages import Purpose
 from bot.outbox import BLOCKED, FAILED, PENDING, REFUSED, SENDING, SENT, SKIPPED, Source
 from bot.quiet import in_quiet_hours
@@ -49,7 +52,10 @@ class DeliveryWorker:
                  quiet: tuple[Any, Any] | None = None, limiters: dict[str, ChannelLimiter] | None = None,
                  concurrency: int = 16, lease_seconds: float = 120.0, max_attempts: int = 5,
                  backoff_seconds: float = 1.0, poll_seconds: float = 1.0,
-                 clock: Callable[[], datetime] = utcnow, worker_id: str = "") -> None:
+                 clock: Callable[[], datetime] = utcnow, worker_id: str = "",
+                 exclusive: bool = False) -> None:
+        """`exclusive`: on PostgreSQL, send on a channel only while holding its lock (bot/leader.py), so
+        several processes keep ONE overall rate per channel; `run()` only."""
         self.sessions = sessions
         self.channels = dict(channels)
         self.sources = dict(sources)
@@ -66,6 +72,10 @@ class DeliveryWorker:
         self.stats: Counter[str] = Counter()
         self.disabled: set[str] = set()  # channels with a configuration error: nothing more is sent
         self.wake = asyncio.Event()
+        engine = sessions.kw.get("bind")
+        self.leader = ChannelLeader(engine, self.channels, self.worker_id) if exclusive and engine is not None else None
+        self.depth_seconds = 5.0  # how often run() refreshes the outbox depth gauge
+        self._leading_only = False  # run() sends only on channels whose lock it holds
 
     async def load_limits(self) -> None:
         """One limiter per channel from the channel_limits table (a given limiter is kept)."""
@@ -82,7 +92,8 @@ class DeliveryWorker:
         """Take up to `limit` due rows (or rows whose lease expired), marked `sending` for us."""
         now = self.clock()
         quiet = bool(self.quiet and in_quiet_hours(now, self.timezone, *self.quiet))
-        channels = [c for c in self.channels if c not in self.disabled]
+        channels = [c for c in self.channels if c not in self.disabled
+                    and (self.leader is None or not self._leading_only or c in self.leader.leading)]
         if not channels:
             return []
         async with self.sessions() as session, session.begin():
@@ -111,8 +122,15 @@ class DeliveryWorker:
         await self.load_limits()
         queue: asyncio.Queue[OutboxMessage] = asyncio.Queue()
         senders = [asyncio.create_task(self._sender(queue)) for _ in range(self.concurrency)]
+        measured = float("-inf")
+        self._leading_only = self.leader is not None
         try:
             while not stop.is_set():
+                if self.leader is not None:
+                    await self.leader.refresh()
+                if time.monotonic() - measured >= self.depth_seconds:
+                    measured = time.monotonic()
+                    await self._measure_depth()
                 if queue.qsize() < self.concurrency:
                     try:
                         rows = await self.claim(self.concurrency * 2)
@@ -129,11 +147,20 @@ class DeliveryWorker:
                                    return_when=asyncio.FIRST_COMPLETED)
                 for waiter in waiters:
                     waiter.cancel()
-            await queue.join()
+            await queue.join()  # graceful stop: the sends already claimed finish and are recorded
         finally:
             for task in senders:
                 task.cancel()
             await asyncio.gather(*senders, return_exceptions=True)
+            if self.leader is not None:
+                await self.leader.release()
+
+    async def _measure_depth(self) -> None:
+        try:
+            due, _oldest = await backlog(self.sessions, self.clock())
+            metrics.OUTBOX_DEPTH.set(due)
+        except Exception:
+            log.warning("could not measure the outbox depth", exc_info=True)
 
     async def run_until_idle(self) -> Counter[str]:
         """Deliver every row due now (by `clock`), then return the outcome counts (tests, the CLI)."""
@@ -183,6 +210,9 @@ class DeliveryWorker:
         purpose = Purpose(row.purpose)
         part = row.parts_done
         while part < len(prepared.parts):
+            if self._leading_only and self.leader is not None and row.channel not in self.leader.leading:
+                self.stats["standby"] += 1  # another process sends on this channel now; it takes the row over
+                return
             if not await self._hold_lease(row):
                 self.stats["lease_lost"] += 1
                 return
@@ -192,6 +222,7 @@ class DeliveryWorker:
             except SendError as exc:
                 if exc.failure is SendFailure.THROTTLED:
                     self.stats["throttled"] += 1
+                    metrics.PUSHES.labels(row.channel, "throttled").inc()
                     limiter.pause(exc.retry_after or 1.0)
                     continue
                 await self._failed(row, exc)
@@ -211,6 +242,7 @@ class DeliveryWorker:
         self.stats["parts"] += 1
         if last:
             self.stats[SENT] += 1
+            metrics.PUSHES.labels(row.channel, SENT).inc()
 
     async def _failed(self, row: OutboxMessage, exc: SendError) -> None:
         detail = f"{exc.failure}: {exc.detail}"[:300]
@@ -230,6 +262,7 @@ class DeliveryWorker:
             else:
                 retry_at = self.clock() + timedelta(seconds=self.backoff_seconds * 2 ** (attempts - 1))
                 self.stats["retried"] += 1
+                metrics.PUSHES.labels(row.channel, "retried").inc()
                 await self._update(row, status=PENDING, attempts=attempts, due_at=retry_at, lease_owner=None,
                                    lease_until=None, outcome_detail=detail)
                 self.wake.set()
@@ -245,6 +278,7 @@ class DeliveryWorker:
             if deactivate and result.rowcount:
                 await session.execute(update(User).where(User.id == row.user_id).values(active=False))
         self.stats[status] += 1
+        metrics.PUSHES.labels(row.channel, status).inc()
 
     async def _hold_lease(self, row: OutboxMessage) -> bool:
         """Renew the lease when less than half is left; False if another worker has the row now."""
@@ -271,6 +305,19 @@ class DeliveryWorker:
         async with engine.connect() as connection:
             autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
             await autocommit.execute(self._owned(row).values(**values))
+
+
+async def backlog(sessions: async_sessionmaker[AsyncSession], now: datetime,
+                  quiet: tuple[Any, Any] | None = None, timezone: str = "Asia/Ho_Chi_Minh") -> tuple[int, datetime | None]:
+    """(rows due and not sent, due time of the oldest). In quiet hours pushes wait by design: only
+    conversation messages (purpose reply) count then."""
+    query = select(func.count(), func.min(OutboxMessage.due_at)).where(
+        OutboxMessage.status.in_((PENDING, SENDING)), OutboxMessage.due_at <= now)
+    if quiet and in_quiet_hours(now, timezone, *quiet):
+        query = query.where(OutboxMessage.purpose == str(Purpose.REPLY))
+    async with sessions() as session:
+        count, oldest = (await session.execute(query)).one()
+    return int(count or 0), oldest
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import metrics
@@ -36,6 +37,30 @@ _PAYLOAD = re.compile(r"^[a-z_]{2,16}:[a-z_]{1,24}(?::\S{0,40})?$")
 # Words that always lead back to the menu, folded (typed with or without diacritics).
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 CANCEL_WORDS = frozenset({"huy", "huy bo", "thoat", "menu", "cancel", "quay lai", "ve menu", "trang chu"})
+# SQLSTATE classes of a lost connection: 08 connection exception, 57P01-57P03 server shut down/starting.
+_CONNECTION_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be reached for a while: the update was NOT handled or recorded. A webhook
+    answers 503 so the platform delivers it again; nothing of it was saved."""
+
+
+def is_connectivity_error(exc: BaseException) -> bool:
+    """True when `exc` means the database connection failed (not that a statement was wrong): the
+    transaction was rolled back, so running the update again is safe."""
+    if isinstance(exc, (OperationalError, InterfaceError, ConnectionError)):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    seen: BaseException | None = getattr(exc, "orig", None) or exc.__cause__
+    for _ in range(4):  # the driver's exception, possibly wrapped once more
+        if seen is None:
+            break
+        if isinstance(seen, ConnectionError) or str(getattr(seen, "sqlstate", "") or "").startswith(_CONNECTION_SQLSTATES):
+            return True
+        seen = getattr(seen, "__cause__", None)
+    return False
 
 
 class UserLocks:
@@ -76,6 +101,8 @@ class Engine:
         self.settings = settings
         self.clock = clock
         self.locks = UserLocks()
+        # How long an update waits for a lost database connection to come back before giving up.
+        self.db_retry_seconds = 10.0
         self._officers = settings.officer_ids()
 
     async def handle(self, inbound: Inbound) -> list[Outgoing]:
@@ -92,14 +119,37 @@ class Engine:
         started = time.perf_counter()
         async with self.locks.hold((inbound.channel, inbound.user_id)):
             try:
-                handled = await self._handle_in_transaction(inbound, send_pushes)
+                handled = await self._with_reconnect(inbound, send_pushes)
                 outcome = "ok" if handled.replies or inbound.kind is Kind.STOPPED else "duplicate"
+            except DatabaseUnavailable:
+                metrics.UPDATES.labels(inbound.channel, "unavailable").inc()
+                raise
             except Exception:
                 log.exception("handler failed for a %s update on %s", inbound.kind, inbound.channel)
                 handled, outcome = Handled(await self._after_failure(inbound)), "error"
         metrics.UPDATES.labels(inbound.channel, outcome).inc()
         metrics.HANDLER_SECONDS.labels(inbound.channel).observe(time.perf_counter() - started)
         return handled
+
+    async def _with_reconnect(self, inbound: Inbound, send_pushes: bool) -> Handled:
+        """Run the update's transaction; when the connection drops (server restart, terminated backend)
+        it was rolled back, dedup key included, so it is run again with a short backoff."""
+        deadline = time.monotonic() + self.db_retry_seconds
+        delay = 0.1
+        while True:
+            try:
+                return await self._handle_in_transaction(inbound, send_pushes)
+            except Exception as exc:
+                if not is_connectivity_error(exc):
+                    raise
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    log.error("database unreachable for %.0f s; a %s update was not handled", self.db_retry_seconds,
+                              inbound.kind)
+                    raise DatabaseUnavailable(str(exc)[:200]) from exc
+                log.warning("database connection lost (%s); retrying the update in %.1f s", type(exc).__name__, delay)
+                await asyncio.sleep(min(delay, left))
+                delay = min(delay * 2, 2.0)
 
     async def _handle_in_transaction(self, inbound: Inbound, send_pushes: bool) -> Handled:
         async with self.sessions() as session, session.begin():

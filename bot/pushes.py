@@ -31,7 +31,7 @@ async def start_pushes(app: App, channels: Mapping[str, Any]) -> tuple[PushSched
     sources = build_sources(app)
     worker = DeliveryWorker(app.sessions, channels, sources, timezone=settings.timezone,
                             quiet=(settings.quiet_start, settings.quiet_end),
-                            concurrency=settings.delivery_concurrency)
+                            concurrency=settings.delivery_concurrency, exclusive=True)
     await worker.load_limits()
     for name, channel in channels.items():
         share_budget(channel, worker.limiters[name])

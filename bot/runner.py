@@ -5,10 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING
 
 from bot.app import App
 from bot.channels.base import Channel
 from bot.config import ConfigError, Settings
+
+if TYPE_CHECKING:
+    from bot.http import HttpServer
+    from bot.scheduler import PushScheduler
 
 log = logging.getLogger(__name__)
 
@@ -39,24 +45,49 @@ async def run_forever(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     from bot.broadcast_progress import BroadcastProgress
+    from bot.health import register_health_checks
     from bot.pushes import start_pushes
 
-    pushes = None
+    scheduler = None
+    sending: asyncio.Task[None] | None = None
+    progress: asyncio.Task[None] | None = None
     try:
         for channel in channels:
             await channel.start()
-        await http.start()
-        # Pushes: the scheduler ticks reminders and bulletins into the outbox; the worker sends them.
+        # Pushes: the scheduler ticks reminders and bulletins into the outbox; the worker sends them
+        # (on PostgreSQL only the process holding a channel's lock sends on it: bot/leader.py).
         scheduler, worker = await start_pushes(app, {c.name: c for c in channels})
-        pushes = (scheduler, asyncio.create_task(worker.run(stop)))
-        progress = asyncio.create_task(BroadcastProgress.for_app(app, {c.name: c for c in channels}).run(stop))  # noqa: F841
+        register_health_checks(http, app, [c.name for c in channels], worker)
+        sending = asyncio.create_task(worker.run(stop))
+        progress = asyncio.create_task(BroadcastProgress.for_app(app, {c.name: c for c in channels}).run(stop))
+        await http.start()
         log.info("running: %s", ", ".join(c.name for c in channels))
         await stop.wait()
+        log.info("stopping: finishing the updates and sends in flight")
     finally:
-        if pushes is not None:
-            pushes[0].stop()
-            await pushes[1]
-        await http.stop()
-        for channel in reversed(channels):
-            await channel.stop()
+        stop.set()
+        if progress is not None:  # the officers' broadcast progress ends on the stop event, channels still open
+            await asyncio.gather(progress, return_exceptions=True)
+        await _stop_gracefully(stop, http, scheduler, sending, channels)
         await app.close()
+        log.info("stopped")
+
+
+async def _stop_gracefully(stop: asyncio.Event, http: HttpServer, scheduler: PushScheduler | None,
+                           sending: asyncio.Task[None] | None, channels: list[Channel]) -> None:
+    """SIGTERM: no new work, then the work in flight ends, then the connections close. The HTTP server
+    stops listening first and waits for the webhook requests it already has (each answered only after
+    its update is committed); at the same time the delivery worker stops claiming and finishes the sends
+    it holds. Only then do the channels and the database close: nothing is left half-saved."""
+    stop.set()
+    if scheduler is not None:
+        scheduler.stop()
+    waits: list[Awaitable[None]] = [http.stop()]
+    if sending is not None:
+        waits.append(sending)
+    results = await asyncio.gather(*waits, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            log.error("while stopping: %r", result)
+    for channel in reversed(channels):
+        await channel.stop()  # Zalo: events answered with 200 are handled before it returns

@@ -4,17 +4,23 @@ never corrupt state, and always get a polite answer where one is due."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
+import logging
+import time
 from itertools import count
+from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+import aiohttp
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 from telegram import Bot, Update
 
 from bot.app import App
 from bot.channels.telegram import to_inbound
 from bot.messages import Inbound, Kind
-from db.models import Profile
+from db.models import ProcessedUpdate, Profile, User
 from tests.conftest import Database, make_settings
 from tests.test_onboarding import onboard
 from tests.transcript import Chat
@@ -109,3 +115,98 @@ def test_odd_telegram_updates_translate_or_are_ignored(data: dict) -> None:
         assert inbound.channel == "telegram" and inbound.user_id
         chat = data.get("message", {}).get("chat", {})
         assert chat.get("type") == "private"
+
+
+# --- Zalo webhook bodies -------------------------------------------------------------------------
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=12,
+)
+zalo_names = st.sampled_from(["follow", "unfollow", "user_send_text", "user_submit_info", "user_send_location",
+                              "user_send_image", "user_send_file", "user_send_sticker", "oa_send_text", ""])
+zalo_ids = st.one_of(st.text(alphabet="0123456789", min_size=1, max_size=25), st.text(max_size=80), json_values)
+zalo_events = st.fixed_dictionaries(
+    {"app_id": st.one_of(st.just("1234567890"), json_values), "event_name": st.one_of(zalo_names, json_values)},
+    optional={
+        "sender": st.one_of(st.fixed_dictionaries({"id": zalo_ids}), json_values),
+        "follower": st.one_of(st.fixed_dictionaries({"id": zalo_ids}), json_values),
+        "message": st.one_of(st.fixed_dictionaries({}, optional={
+            "text": st.one_of(texts, json_values), "msg_id": st.one_of(st.text(max_size=120), json_values),
+            "attachments": st.one_of(json_values, st.lists(st.fixed_dictionaries({"payload": json_values}), max_size=2)),
+        }), json_values),
+        "info": st.one_of(st.fixed_dictionaries({"phone": st.one_of(st.text(max_size=40), json_values)}), json_values),
+    },
+)
+zalo_posts = st.tuples(
+    st.one_of(zalo_events, json_values),
+    st.sampled_from(["signed", "unsigned", "forged", "garbage"]),
+    st.binary(max_size=60),
+)
+
+
+class _Errors(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+async def _zalo_post_once(bot: Any, event: Any, mode: str, garbage: bytes) -> None:
+    from tests.zalo_driver import OA_SECRET
+
+    def sign(body: bytes, event: dict[str, Any]) -> str:  # as Zalo signs, whatever the event holds
+        material = str(event.get("app_id", "")).encode() + body + str(event.get("timestamp", "")).encode()
+        return "mac=" + hashlib.sha256(material + OA_SECRET.encode()).hexdigest()
+
+    if isinstance(event, dict) and mode != "garbage":
+        event = {**event, "timestamp": str(int(time.time() * 1000))}
+    body = garbage if mode == "garbage" else json.dumps(event, ensure_ascii=False).encode()
+    header = {"signed": sign(body, event) if isinstance(event, dict) else "mac=00", "unsigned": "",
+              "forged": "mac=" + "0" * 64, "garbage": "mac=zz"}[mode]
+    before = await _stored(bot)
+    headers = {"Content-Type": "application/json", **({"X-ZEvent-Signature": header} if header else {})}
+    async with aiohttp.ClientSession() as client, client.post(bot.webhook_url, data=body, headers=headers) as response:
+        status = response.status
+    await bot.channel.drain()
+    assert status in (200, 400, 403), f"{status} for {mode} {event!r}"
+    if mode != "signed" or not isinstance(event, dict):
+        assert status != 200 and await _stored(bot) == before, f"an unsigned body was accepted: {event!r}"
+
+
+async def _stored(bot: Any) -> tuple[int, int]:
+    async with bot.app.sessions() as session:
+        users = (await session.execute(select(func.count()).select_from(User))).scalar_one()
+        updates = (await session.execute(select(func.count()).select_from(ProcessedUpdate))).scalar_one()
+    return users, updates
+
+
+def test_random_zalo_webhook_bodies_never_crash_and_unsigned_store_nothing(sqlite_database: Database) -> None:
+    from tests.fakes.zalo_api import FakeZaloApi
+    from tests.zalo_driver import running_zalo
+
+    loop = asyncio.new_event_loop()
+    api = loop.run_until_complete(FakeZaloApi().__aenter__())
+    bot = loop.run_until_complete(running_zalo(sqlite_database, api))
+    errors = _Errors()
+    logging.getLogger().addHandler(errors)
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                      HealthCheck.too_slow])
+    @given(post=zalo_posts)
+    @example(post=({"app_id": "1234567890", "event_name": "follow", "follower": [None]}, "signed", b""))  # was a 500
+    @example(post=({"app_id": "1234567890", "event_name": "user_send_location", "sender": {"id": "1"},
+                    "message": {"attachments": [{"payload": {"coordinates": [1]}}]}}, "signed", b""))
+    def examples(post: tuple[Any, str, bytes]) -> None:
+        loop.run_until_complete(_zalo_post_once(bot, *post))
+
+    try:
+        examples()
+        assert not errors.records, [r.getMessage() for r in errors.records[:5]]
+    finally:
+        logging.getLogger().removeHandler(errors)
+        loop.run_until_complete(bot.stop())
+        loop.run_until_complete(api.__aexit__(None, None, None))
+        loop.close()

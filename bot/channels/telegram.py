@@ -29,9 +29,11 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot import metrics
 from bot.channels.base import Handle, SendError, SendFailure, split_text
 from bot.config import Settings
 from bot.downloads import register_downloader
+from bot.engine import DatabaseUnavailable
 from bot.http import HttpServer
 from bot.messages import FileRef, Handled, Inbound, Kind, Outgoing, Purpose, Sent
 
@@ -112,7 +114,10 @@ class TelegramChannel:
         except (ValueError, TypeError, KeyError):
             return web.Response(status=400, text="bad update")
         # Handled before answering: a 200 means the update is committed (Telegram retries otherwise).
-        await self.application.process_update(update)
+        try:
+            await self._process(update)
+        except DatabaseUnavailable:
+            return web.Response(status=503, text="database unavailable")  # Telegram delivers it again
         return web.Response(text="ok")
 
     async def download(self, file_id: str) -> bytes:
@@ -123,6 +128,12 @@ class TelegramChannel:
     async def _on_update(self, update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
         if not isinstance(update, Update):
             return
+        try:
+            await self._process(update)
+        except DatabaseUnavailable:  # polling has confirmed the update already: it is lost, say so
+            log.error("a polled telegram update %s was lost: the database was unreachable", update.update_id)
+
+    async def _process(self, update: Update) -> None:
         inbound = to_inbound(update)
         if inbound is None:
             return
@@ -145,12 +156,14 @@ class TelegramChannel:
         for attempt in range(attempts):
             try:
                 await self.send(user_id, message)
+                metrics.REPLIES.labels(self.name, "sent").inc()
                 return
             except SendError as exc:
                 if exc.failure in (SendFailure.THROTTLED, SendFailure.TRANSIENT) and attempt + 1 < attempts:
                     await asyncio.sleep(exc.retry_after or 0.5 * (attempt + 1))
                     continue
                 log.warning("reply to a telegram user not delivered: %s", exc.failure)
+                metrics.REPLIES.labels(self.name, str(exc.failure)).inc()
                 return
 
     # --- outbound ------------------------------------------------------------------------------------

@@ -29,9 +29,11 @@ from typing import Any
 
 from aiohttp import web
 
+from bot import metrics
 from bot.channels.base import Handle, SendError, SendFailure, split_text
 from bot.channels.zalo_client import TokenRefreshFailed, ZaloApiError, ZaloClient, classify
 from bot.config import Settings
+from bot.engine import DatabaseUnavailable
 from bot.http import HttpServer
 from bot.messages import Button, FileRef, Inbound, Kind, Outgoing, Purpose, Sent
 
@@ -117,7 +119,15 @@ class ZaloChannel:
         # handle() is the first await: tasks start in arrival order, so one user's events reach the
         # engine's per-user lock in the order Zalo sent them.
         try:
-            replies = await self.handle(inbound)
+            for _ in range(5):  # Zalo has our 200 already: keep trying while the database is back in ~1 min
+                try:
+                    replies = await self.handle(inbound)
+                    break
+                except DatabaseUnavailable:
+                    log.warning("database unreachable; retrying a zalo event already answered")
+            else:
+                log.error("a zalo event was lost: the database stayed unreachable")
+                return
             for message in replies:
                 await self.send_reply(inbound.user_id, message)
         except Exception:
@@ -128,12 +138,14 @@ class ZaloChannel:
         for attempt in range(attempts):
             try:
                 await self.send(user_id, message)
+                metrics.REPLIES.labels(self.name, "sent").inc()
                 return
             except SendError as exc:
                 if exc.failure in (SendFailure.THROTTLED, SendFailure.TRANSIENT) and attempt + 1 < attempts:
                     await asyncio.sleep(exc.retry_after or 0.5 * (attempt + 1))
                     continue
                 log.warning("reply to a zalo user not delivered: %s (%s)", exc.failure, exc.detail)
+                metrics.REPLIES.labels(self.name, str(exc.failure)).inc()
                 return
 
     # --- outbound ------------------------------------------------------------------------------------
@@ -214,19 +226,16 @@ def attachment_message(ref: str, is_image: bool) -> dict[str, Any]:
 def to_inbound(event: dict[str, Any]) -> Inbound | None:
     """The neutral form of a Zalo webhook event, or None for events the bot ignores."""
     name = str(event.get("event_name", ""))
-    message = event.get("message") if isinstance(event.get("message"), dict) else {}
-    if name in ("follow", "unfollow"):
-        user = str((event.get("follower") or {}).get("id", ""))
-    else:
-        user = str((event.get("sender") or {}).get("id", ""))
-    if not user:
+    message = _dict(event.get("message"))
+    user = str(_dict(event.get("follower" if name in ("follow", "unfollow") else "sender")).get("id", ""))
+    if not user or len(user) > 64:  # Zalo ids are ~19 digits; a longer one would not fit users.channel_user_id
         return None
     msg_id = str(message.get("msg_id", ""))
     key = f"zalo:{msg_id}" if msg_id else f"zalo:{name}:{user}:{event.get('timestamp', '')}"
     base = {"channel": "zalo", "user_id": user, "dedup_key": key[:96]}
     text = str(message.get("text", ""))
-    attachments = message.get("attachments") or []
-    payload = (attachments[0].get("payload") or {}) if attachments and isinstance(attachments[0], dict) else {}
+    attachments = message.get("attachments") if isinstance(message.get("attachments"), list) else []
+    payload = _dict(_dict(attachments[0]).get("payload")) if attachments else {}
     if name == "follow":
         return Inbound(kind=Kind.STARTED, **base)
     if name == "unfollow":
@@ -234,10 +243,10 @@ def to_inbound(event: dict[str, Any]) -> Inbound | None:
     if name == "user_send_text":
         return Inbound(kind=Kind.TEXT, text=text, **base)
     if name == "user_submit_info":  # the user shared name and phone through a request_user_info card
-        phone = str((event.get("info") or {}).get("phone", ""))
+        phone = str(_dict(event.get("info")).get("phone", ""))
         return Inbound(kind=Kind.CONTACT, phone=phone, **base) if phone else None
     if name == "user_send_location":
-        coordinates = payload.get("coordinates") or {}
+        coordinates = _dict(payload.get("coordinates"))
         try:  # integrators' logs show the coordinates as strings
             latitude, longitude = float(coordinates["latitude"]), float(coordinates["longitude"])
         except (KeyError, TypeError, ValueError):
@@ -250,3 +259,8 @@ def to_inbound(event: dict[str, Any]) -> Inbound | None:
         url, file_name = str(payload.get("url", "")), str(payload.get("name", ""))
         return Inbound(kind=Kind.FILE, file=FileRef(url, file_name, str(payload.get("type", ""))), text=text, **base)
     return None
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    """`value` if it is a JSON object, else an empty one: a signed event may still have odd shapes."""
+    return value if isinstance(value, dict) else {}
