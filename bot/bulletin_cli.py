@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ from bot.bulletin import (
     render_text,
     subscribers,
 )
+from bot.cli_support import run_in_transaction
 from bot.config import Settings
 from db.models import Bulletin, utcnow
 
@@ -50,20 +49,7 @@ def add_commands(commands: Any) -> None:
 
 
 def _run(action: Any, args: argparse.Namespace) -> int:
-    from bot.app import App
-
-    async def go() -> int:
-        app = await App.create(Settings())
-        try:
-            async with app.sessions() as session, session.begin():
-                return await action(app, session, args)
-        except BulletinError as exc:
-            print(f"ocop-bot bulletin: {exc}", file=sys.stderr)
-            return 1
-        finally:
-            await app.close()
-
-    return asyncio.run(go())
+    return run_in_transaction(action, args, (BulletinError,), "ocop-bot bulletin")
 
 
 def _read(path: str, what: str) -> str:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import csv
 import io
-import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.config import Settings
+from bot.cli_support import run_in_transaction
 from db.models import utcnow
 
 MAX_ID = 50  # the id goes into a button payload (64 bytes with its prefix)
@@ -40,20 +38,7 @@ def add_commands(commands: Any) -> None:
 
 
 def _run(action: Any, args: argparse.Namespace) -> int:
-    from bot.app import App
-
-    async def go() -> int:
-        app = await App.create(Settings())
-        try:
-            async with app.sessions() as session, session.begin():
-                return await action(app, session, args)
-        except DeadlineFileError as exc:
-            print(f"ocop-bot calendar: {exc}", file=sys.stderr)
-            return 1
-        finally:
-            await app.close()
-
-    return asyncio.run(go())
+    return run_in_transaction(action, args, (DeadlineFileError,), "ocop-bot calendar")
 
 
 def _day(value: object, where: str) -> date:

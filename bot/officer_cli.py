@@ -4,15 +4,13 @@ from a terminal, audited like the chat ones (officer None: the command line)."""
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.broadcast_progress import progress_numbers
 from bot.broadcasts import CANCELLED, DONE, BroadcastError, cancel, counts, create_broadcast, get
-from bot.config import Settings
+from bot.cli_support import run_in_transaction
 from bot.roles import ADMIN, OFFICER, PRODUCER, RoleError, parse_address, set_role, staff
 from db.audit import audit
 from db.models import utcnow
@@ -49,20 +47,7 @@ def add_commands(commands: Any) -> None:
 
 
 def _run(action: Any, args: argparse.Namespace) -> int:
-    from bot.app import App
-
-    async def go() -> int:
-        app = await App.create(Settings())
-        try:
-            async with app.sessions() as session, session.begin():
-                return await action(app, session, args)
-        except (RoleError, BroadcastError) as exc:
-            print(f"ocop-bot: {exc}", file=sys.stderr)
-            return 1
-        finally:
-            await app.close()
-
-    return asyncio.run(go())
+    return run_in_transaction(action, args, (RoleError, BroadcastError), "ocop-bot")
 
 
 async def _add(app: Any, session: Any, args: argparse.Namespace) -> int:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Protocol
 
+from bot import metrics
 from bot.messages import Handled, Inbound, Outgoing, Purpose, Sent
 
 # Engine.handle (replies only) or Engine.handle_all (replies, and pushes to other users of the channel).
@@ -58,3 +61,23 @@ def split_text(text: str, limit: int) -> list[str]:
     if rest or not chunks:
         chunks.append(rest)
     return chunks
+
+
+log = logging.getLogger(__name__)
+
+
+async def send_reply_with_retries(channel: Channel, user_id: str, message: Outgoing, attempts: int = 3) -> None:
+    """Send a conversation reply now, waiting out a short rate limit or network failure; count the
+    outcome and log what still fails (the code only, never the text)."""
+    for attempt in range(attempts):
+        try:
+            await channel.send(user_id, message)
+            metrics.REPLIES.labels(channel.name, "sent").inc()
+            return
+        except SendError as exc:
+            if exc.failure in (SendFailure.THROTTLED, SendFailure.TRANSIENT) and attempt + 1 < attempts:
+                await asyncio.sleep(exc.retry_after or 0.5 * (attempt + 1))
+                continue
+            log.warning("reply on %s not delivered: %s (%s)", channel.name, exc.failure, exc.detail)
+            metrics.REPLIES.labels(channel.name, str(exc.failure)).inc()
+            return

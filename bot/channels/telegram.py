@@ -11,7 +11,6 @@ The engine decides; this module only translates. Platform quirks handled here:
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
 import logging
@@ -29,8 +28,7 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot import metrics
-from bot.channels.base import Handle, SendError, SendFailure, split_text
+from bot.channels.base import Handle, SendError, SendFailure, send_reply_with_retries, split_text
 from bot.config import Settings
 from bot.downloads import register_downloader
 from bot.engine import DatabaseUnavailable
@@ -152,19 +150,7 @@ class TelegramChannel:
             await self.send_reply(push.user_id, push.message)
 
     async def send_reply(self, user_id: str, message: Outgoing, attempts: int = 3) -> None:
-        """Send a conversation reply now, waiting out a short rate limit; log what still fails."""
-        for attempt in range(attempts):
-            try:
-                await self.send(user_id, message)
-                metrics.REPLIES.labels(self.name, "sent").inc()
-                return
-            except SendError as exc:
-                if exc.failure in (SendFailure.THROTTLED, SendFailure.TRANSIENT) and attempt + 1 < attempts:
-                    await asyncio.sleep(exc.retry_after or 0.5 * (attempt + 1))
-                    continue
-                log.warning("reply to a telegram user not delivered: %s", exc.failure)
-                metrics.REPLIES.labels(self.name, str(exc.failure)).inc()
-                return
+        await send_reply_with_retries(self, user_id, message, attempts)
 
     # --- outbound ------------------------------------------------------------------------------------
     async def send(self, user_id: str, message: Outgoing, purpose: Purpose = Purpose.REPLY) -> Sent:

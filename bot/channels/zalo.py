@@ -29,8 +29,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import metrics
-from bot.channels.base import Handle, SendError, SendFailure, split_text
+from bot.channels.base import Handle, SendError, SendFailure, send_reply_with_retries, split_text
 from bot.channels.zalo_client import TokenRefreshFailed, ZaloApiError, ZaloClient, classify
 from bot.config import Settings
 from bot.engine import DatabaseUnavailable
@@ -134,19 +133,7 @@ class ZaloChannel:
             log.exception("a zalo event failed after the webhook answered")
 
     async def send_reply(self, user_id: str, message: Outgoing, attempts: int = 3) -> None:
-        """Send a conversation reply now, waiting out short failures; log what still fails."""
-        for attempt in range(attempts):
-            try:
-                await self.send(user_id, message)
-                metrics.REPLIES.labels(self.name, "sent").inc()
-                return
-            except SendError as exc:
-                if exc.failure in (SendFailure.THROTTLED, SendFailure.TRANSIENT) and attempt + 1 < attempts:
-                    await asyncio.sleep(exc.retry_after or 0.5 * (attempt + 1))
-                    continue
-                log.warning("reply to a zalo user not delivered: %s (%s)", exc.failure, exc.detail)
-                metrics.REPLIES.labels(self.name, str(exc.failure)).inc()
-                return
+        await send_reply_with_retries(self, user_id, message, attempts)
 
     # --- outbound ------------------------------------------------------------------------------------
     async def send(self, user_id: str, message: Outgoing, purpose: Purpose = Purpose.REPLY) -> Sent:
