@@ -86,9 +86,9 @@ class Context:
     # --- conversation state ----------------------------------------------------------------------
     def go(self, flow: str | None, step: str | None = None, **data: Any) -> None:
         """Wait for the answer to `flow.step` next; `data` is merged into the flow's saved answers."""
-        if flow != self.state.flow:
+        if flow != self.state.flow and self.state.data:
             self.state.data = {}
-        self.state.flow, self.state.step = flow, step
+        _set_changed(self.state, flow=flow, step=step)
         if data:
             self.remember(**data)
 
@@ -97,7 +97,7 @@ class Context:
         self.state.data = {**(self.state.data or {}), **data}
 
     def clear_flow(self) -> None:
-        self.state.flow, self.state.step, self.state.data = None, None, {}
+        _set_changed(self.state, flow=None, step=None, data={})
 
     @property
     def data(self) -> dict[str, Any]:
@@ -200,3 +200,11 @@ def _put(table: dict[Any, Handler], key: Any, handler: Handler) -> None:
     if key in table:
         raise ValueError(f"two handlers for {key!r}")
     table[key] = handler
+
+
+def _set_changed(row: Any, **values: Any) -> None:
+    """Assign only the values that differ: any assignment makes the row dirty, and the flush at commit
+    then works through it even when nothing changed (a measurable share of an update's cost)."""
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)

@@ -104,6 +104,11 @@ class Engine:
         # How long an update waits for a lost database connection to come back before giving up.
         self.db_retry_seconds = 10.0
         self._officers = settings.officer_ids()
+        # Updates beyond the pool's connections wait here, on a plain semaphore, rather than in the
+        # pool's own queue (a task and a timeout per waiter): with SQLite's one connection and 64
+        # concurrent Telegram updates that queue cost more CPU than the transactions themselves.
+        slots = pool_capacity(sessions)
+        self._transactions = asyncio.Semaphore(slots) if slots else None
 
     async def handle(self, inbound: Inbound) -> list[Outgoing]:
         """Handle one update end to end; returns the replies to send (already committed). Messages for
@@ -152,6 +157,12 @@ class Engine:
                 delay = min(delay * 2, 2.0)
 
     async def _handle_in_transaction(self, inbound: Inbound, send_pushes: bool) -> Handled:
+        if self._transactions is None:
+            return await self._transaction(inbound, send_pushes)
+        async with self._transactions:
+            return await self._transaction(inbound, send_pushes)
+
+    async def _transaction(self, inbound: Inbound, send_pushes: bool) -> Handled:
         async with self.sessions() as session, session.begin():
             repos = Repositories(session)
             if inbound.dedup_key and not await repos.updates.mark_processed(inbound.dedup_key):
@@ -169,7 +180,8 @@ class Engine:
             if inbound.kind is Kind.STOPPED:
                 user.active = False
                 return Handled()
-            user.active = True
+            if not user.active:
+                user.active = True
             if (inbound.channel, inbound.user_id) in self._officers and user.role == "producer":
                 user.role = "officer"
             ctx = Context(
@@ -253,6 +265,16 @@ class Engine:
             log.exception("could not record a failed update")
         t = self.i18n.translator(locale)
         return [Outgoing(text=t("error.generic"))]
+
+
+def pool_capacity(sessions: async_sessionmaker[AsyncSession]) -> int | None:
+    """How many connections the sessions' pool can hand out at once, or None when it does not say."""
+    bind = sessions.kw.get("bind")
+    pool = getattr(getattr(bind, "sync_engine", None), "pool", None)
+    size = getattr(pool, "size", None)
+    if pool is None or not callable(size):
+        return None
+    return max(1, int(size()) + max(0, int(getattr(pool, "_max_overflow", 0))))
 
 
 def _remember_keyboard(ctx: Context) -> None:
