@@ -11,6 +11,7 @@ The engine decides; this module only translates. Platform quirks handled here:
 
 from __future__ import annotations
 
+import functools
 import hmac
 import json
 import logging
@@ -33,7 +34,7 @@ from bot.config import Settings
 from bot.downloads import register_downloader
 from bot.engine import DatabaseUnavailable
 from bot.http import HttpServer
-from bot.messages import FileRef, Handled, Inbound, Kind, Outgoing, Purpose, Sent
+from bot.messages import Button, FileRef, Handled, Inbound, Kind, Outgoing, Purpose, Sent
 
 log = logging.getLogger(__name__)
 
@@ -202,10 +203,15 @@ def reply_markup(message: Outgoing) -> InlineKeyboardMarkup | ReplyKeyboardMarku
         rows += [[KeyboardButton(button.label) for button in row] for row in message.buttons]
         return ReplyKeyboardMarkup(rows, one_time_keyboard=True, resize_keyboard=True)
     if message.buttons:
-        return InlineKeyboardMarkup(
-            [[InlineKeyboardButton(b.label, callback_data=b.payload) for b in row] for row in message.buttons]
-        )
+        return inline_keyboard(message.buttons)
     return None
+
+
+@functools.lru_cache(maxsize=512)
+def inline_keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
+    """PTB's keyboard objects for a set of buttons. They are immutable, and most replies repeat a
+    keyboard (the menu, yes/no, the criteria's levels), so each is built once, not on every send."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.payload) for b in row] for row in rows])
 
 
 def to_inbound(update: Update) -> Inbound | None:
