@@ -4,7 +4,7 @@ Both run in this process against the same stand-in Bot API server (tests/fakes/t
 with the same long polling and the same number of concurrent updates; the ratio is what our
 engine (dedup, user row, state, routing, catalogs, SQLite commit per update) costs.
 
-    python -m bench.throughput [--users 50] [--messages 20] [--database sqlite|URL]
+    python -m bench.throughput [--users 50] [--messages 20] [--rounds 3] [--database sqlite|URL]
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -82,20 +83,34 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--messages", type=int, default=20, help="updates per user")
+    parser.add_argument("--rounds", type=int, default=3, help="echo/pipeline pairs; medians are reported")
     parser.add_argument("--database", default="sqlite", help="'sqlite' (a temporary file) or a database URL")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        url = args.database
-        if url == "sqlite":
-            url = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
-        os.environ.pop("OCOP_WEBHOOK_URL", None)
-        echo = await run_echo(args.users, args.messages)
-        ours = await run_pipeline(args.users, args.messages, url)
+    os.environ.pop("OCOP_WEBHOOK_URL", None)
     total = args.users * args.messages
-    print(f"updates: {total} ({args.users} users x {args.messages}), concurrent updates: {CONCURRENT_UPDATES}")
-    print(f"bare PTB echo bot:        {echo:8.1f} updates/s")
-    print(f"full pipeline ({'sqlite' if args.database == 'sqlite' else 'database'}):  {ours:8.1f} updates/s")
-    print(f"ratio (pipeline / echo):  {ours / echo:8.2f}   (aim >= 0.6)")
+    print(f"updates: {total} ({args.users} users x {args.messages}), concurrent updates: {CONCURRENT_UPDATES}, "
+          f"rounds: {args.rounds}")
+    echoes: list[float] = []
+    ours: list[float] = []
+    with tempfile.TemporaryDirectory() as folder:
+        for round_ in range(args.rounds):
+            url = args.database
+            if url == "sqlite":
+                url = f"sqlite+aiosqlite:///{Path(folder) / f'bench-{round_}.db'}"
+            # Alternate which runs first, so a machine getting busier or quieter favours neither.
+            if round_ % 2 == 0:
+                echoes.append(await run_echo(args.users, args.messages))
+                ours.append(await run_pipeline(args.users, args.messages, url))
+            else:
+                ours.append(await run_pipeline(args.users, args.messages, url))
+                echoes.append(await run_echo(args.users, args.messages))
+            print(f"  round {round_ + 1}: echo {echoes[-1]:7.1f}  pipeline {ours[-1]:7.1f}  "
+                  f"ratio {ours[-1] / echoes[-1]:.2f}")
+    echo, pipeline = statistics.median(echoes), statistics.median(ours)
+    ratios = sorted(o / e for o, e in zip(ours, echoes, strict=True))
+    print(f"bare PTB echo bot:        {echo:8.1f} updates/s (median)")
+    print(f"full pipeline ({'sqlite' if args.database == 'sqlite' else 'database'}):  {pipeline:8.1f} updates/s (median)")
+    print(f"ratio (pipeline / echo):  {pipeline / echo:8.2f}   (aim >= 0.6; per round {', '.join(f'{r:.2f}' for r in ratios)})")
 
 
 if __name__ == "__main__":
