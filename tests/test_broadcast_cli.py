@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.broadcast_source import BroadcastSource
 from bot.cli import main
 from bot.config import Settings
 from bot.delivery import DeliveryWorker
-from bot.outbox import BroadcastSource
 from bot.ratelimit import ChannelLimiter
 from db.migrate import upgrade
 from db.models import AuditEntry, OutboxMessage, User
