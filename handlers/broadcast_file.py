@@ -33,7 +33,7 @@ async def receive_file(ctx: Context) -> dict[str, Any] | None:
     """The stored file's description (replacing the file sent before, if any); None after telling the
     officer why it cannot go with a broadcast (nothing is stored then, the draft stays as it was)."""
     ref = ctx.inbound.file
-    rows = [back_to_menu_row(ctx)]
+    rows = refused_rows(ctx)
     if ref is None:
         ctx.reply("broadcast.file_unavailable", buttons=rows)
         return None
@@ -62,8 +62,14 @@ async def receive_file(ctx: Context) -> dict[str, Any] | None:
     return media_info(row)
 
 
+def refused_rows(ctx: Context) -> list[list[Any]]:
+    """After a refused file: back to the draft as it was (when it has a text already), or the menu."""
+    keep = [[ctx.button("broadcast.keep", "bc", "audience")]] if ctx.data.get("text") else []
+    return [*keep, back_to_menu_row(ctx)]
+
+
 def tell_refused(ctx: Context, error: MediaError) -> None:
-    rows = [back_to_menu_row(ctx)]
+    rows = refused_rows(ctx)
     if error.code == "too_big":
         ctx.reply("broadcast.file_too_big", buttons=rows, size=error.values["size"], limit=error.values["limit"])
     elif error.code == "wrong_type":
