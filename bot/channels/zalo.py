@@ -27,6 +27,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from bot.channels.base import Handle, SendError, SendFailure, send_reply_with_retries, split_text
@@ -41,6 +42,7 @@ from bot.channels.zalo_client import (
     classify,
 )
 from bot.config import Settings
+from bot.downloads import register_downloader
 from bot.engine import DatabaseUnavailable
 from bot.http import HttpServer
 from bot.messages import Attachment, Button, FileRef, Inbound, Kind, Outgoing, Purpose, Sent
@@ -48,6 +50,7 @@ from bot.messages import Attachment, Button, FileRef, Inbound, Kind, Outgoing, P
 log = logging.getLogger(__name__)
 
 TEXT_LIMIT = 2000  # about 2,000 characters per text message (platforms.md)
+DOWNLOAD_LIMIT = 20 * 1024 * 1024  # a file a user sent is refused above this, never read whole into memory
 ENDPOINTS = {
     Purpose.REPLY: "cs",
     Purpose.REMINDER: "transaction",
@@ -73,6 +76,7 @@ class ZaloChannel:
         self.clock = clock
         self.healthy = True  # False after a token refresh failed, until a send works again
         self._tasks: set[asyncio.Task[None]] = set()
+        register_downloader(self.name, self.download)
 
     async def start(self) -> None:
         if self.http is None:
@@ -142,6 +146,21 @@ class ZaloChannel:
                 await self.send_reply(inbound.user_id, message)
         except Exception:
             log.exception("a zalo event failed after the webhook answered")
+
+    async def download(self, url: str) -> bytes:
+        """The bytes of a file a user sent: the signed event gives its URL on Zalo's servers. Only
+        http(s); a file over DOWNLOAD_LIMIT raises ValueError after that many bytes."""
+        if not url.startswith(("https://", "http://")):
+            raise ValueError("a Zalo file reference must be an http(s) URL")
+        data = bytearray()
+        timeout = aiohttp.ClientTimeout(total=60)
+        async with aiohttp.ClientSession(timeout=timeout) as http, http.get(url) as response:
+            response.raise_for_status()
+            async for chunk in response.content.iter_chunked(65536):
+                data += chunk
+                if len(data) > DOWNLOAD_LIMIT:
+                    raise ValueError(f"the file is over {DOWNLOAD_LIMIT} bytes")
+        return bytes(data)
 
     async def send_reply(self, user_id: str, message: Outgoing, attempts: int = 3) -> None:
         await send_reply_with_retries(self, user_id, message, attempts)

@@ -10,6 +10,7 @@ It behaves as our client expects Zalo to (docs/zalo.md), and records every reque
   Images: JPG/PNG up to 1 MB; files: PDF/DOC/DOCX up to 5 MB (the limits integrators document,
   UNCONFIRMED); others get UPLOAD_REFUSED. A message naming an attachment id or token that was never
   issued (or was forgotten: `forget_uploads()`, as Zalo drops images after days) gets UNKNOWN_ATTACHMENT.
+- `GET /files/{name}`: files users "sent" (`add_user_file(...)` gives the URL a webhook event carries).
 Test controls: `fail_next(...)` (a Zalo error code or an HTTP status for the next sends),
 `expire_tokens_after(n)` (all access tokens stop working after n more delivered messages),
 `refresh_delay` (widens the window in which concurrent refreshes could collide).
@@ -70,6 +71,7 @@ class FakeZaloApi:
         self.sent: list[SentMessage] = []
         self.uploads: list[tuple[str, str, bytes]] = []  # (kind, filename, data)
         self.attachments: set[str] = set()  # attachment ids and tokens issued and still known
+        self.user_files: dict[str, bytes] = {}  # name -> bytes, served at /files/{name}
         self.refreshes = 0
         self.reused_refresh_tokens = 0
         self.refresh_delay = 0.0
@@ -89,6 +91,7 @@ class FakeZaloApi:
         app.router.add_post("/v4/oa/access_token", self._token)
         app.router.add_post("/v3.0/oa/message/{kind}", self._message)
         app.router.add_post("/v2.0/oa/upload/{kind}", self._upload)
+        app.router.add_get("/files/{name}", self._user_file)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -121,6 +124,11 @@ class FakeZaloApi:
         """The next `count` message sends answer Zalo error `code` (HTTP 200) or HTTP `status`."""
         for _ in range(count):
             self._failures.append((code, status))
+
+    def add_user_file(self, data: bytes, name: str) -> str:
+        """A file as a user sends it to the OA: returns the URL Zalo's event would carry."""
+        self.user_files[name] = data
+        return f"{self.url}/files/{name}"
 
     def forget_uploads(self) -> None:
         """Every attachment id and token issued so far stops working (Zalo keeps images only days)."""
@@ -176,6 +184,10 @@ class FakeZaloApi:
                 self._expire_after = None
                 self.expire_all_access_tokens()
         return web.json_response({"error": 0, "message": "Success", "data": {"message_id": message_id}})
+
+    async def _user_file(self, request: web.Request) -> web.Response:
+        data = self.user_files.get(request.match_info["name"])
+        return web.Response(status=404) if data is None else web.Response(body=data)
 
     async def _upload(self, request: web.Request) -> web.Response:
         token = self._check_token(request)
