@@ -60,6 +60,7 @@ class MediaBytes:
     is_image: bool
     data: bytes
     remote: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    without_ids: set[str] = field(default_factory=set)  # channels that gave no id back (console): no waiting
 
     def remote_id(self, channel: str, now: datetime) -> str:
         found = self.remote.get(channel)
@@ -136,7 +137,7 @@ class BroadcastSource:
         key = (media.id, channel)
         while True:
             remote_id = media.remote_id(channel, self.clock())
-            if remote_id:
+            if remote_id or channel in media.without_ids:
                 return remote_id, False
             under_way = self._uploads.get(key)
             if under_way is None:
@@ -189,6 +190,8 @@ class _RowWithFile:
         new_id = sent.extra.get("file_id", "") if sent is not None and index == 0 else ""
         if new_id:  # the bytes were uploaded (first time, or the old id was refused): keep the new id
             await self.source.keep_id(self.media, self.channel, new_id, self.engine)
+        elif sent is not None and index == 0 and self.uploads:  # sent, but this channel has no ids to reuse
+            self.media.without_ids.add(self.channel)
         if self.uploads:
             self.uploads = False
             self.source.upload_done(self.media, self.channel)

@@ -6,8 +6,11 @@ deletes it, confirming gives the file to the broadcast and its outbox rows, hist
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from PIL import Image
@@ -24,13 +27,19 @@ from bot.broadcast_media import (
     MediaError,
     check_file,
     clean_name,
+    store_media,
 )
-from bot.messages import FileRef, Kind
+from bot.broadcast_source import BroadcastSource
+from bot.broadcasts import create_broadcast
+from bot.delivery import DeliveryWorker
+from bot.messages import FileRef, Kind, Outgoing, Purpose, Sent
+from bot.ratelimit import ChannelLimiter
 from db.models import AuditEntry, Broadcast, BroadcastMedia, OutboxMessage
 from tests.broadcast_files import big_photo, docx, legacy_doc, pdf, photo, xlsx
 from tests.broadcast_support import seed
 from tests.conftest import Database, make_settings
 from tests.pushes_support import T0
+from tests.test_broadcast import EVERYONE
 from tests.transcript import Chat
 
 # --- which files -----------------------------------------------------------------------------------------
@@ -246,3 +255,47 @@ async def test_a_file_removed_before_confirming_creates_nothing(officer_app: App
         assert (await session.execute(select(func.count()).select_from(Broadcast))).scalar_one() == 0
     await chat.click("Xem trước")  # the text and the audience are still there, without the file
     assert chat.replies[1].text == "Có ảnh" and chat.replies[1].attachment is None
+
+
+@dataclass
+class SlowChannel:
+    """A channel that gives no platform id back (like the console): sends overlap, none waits for another."""
+
+    name: str = "console"
+    in_flight: int = 0
+    most_in_flight: int = 0
+    got: list[tuple[str, str, bytes]] = field(default_factory=list)
+
+    async def send(self, user_id: str, message: Outgoing, purpose: Purpose = Purpose.REPLY) -> Sent:
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        await asyncio.sleep(0.1)
+        self.in_flight -= 1
+        self.got.append((user_id, message.text, message.attachment.data if message.attachment else b""))
+        return Sent(message_id=str(len(self.got)))
+
+
+async def test_a_channel_without_file_ids_sends_in_parallel_and_reads_the_file_once(officer_app: App) -> None:
+    await seed(officer_app.sessions, officer_app.content)
+    async with officer_app.sessions() as session, session.begin():
+        media = await store_media(session, check_file(photo(), "a.jpg"), created_by=None, now=T0)
+        await create_broadcast(session, officer_app.content, officer_id=None, text="Có ảnh", segment={},
+                               due_at=T0, media={"id": media.id}, now=T0)
+    channel, source = SlowChannel(), BroadcastSource()
+    await DeliveryWorker(officer_app.sessions, {"console": channel}, {"broadcast": source}, clock=lambda: T0,
+                         limiters={"console": ChannelLimiter(100, 100)}).run_until_idle()
+    assert sorted(user for user, *_ in channel.got) == sorted(EVERYONE)
+    assert {(text, data) for _user, text, data in channel.got} == {("Có ảnh", photo())}  # one message each
+    assert channel.most_in_flight > 1 and source.loads == 1
+
+
+async def test_files_of_drafts_abandoned_two_days_ago_are_removed(officer_app: App) -> None:
+    async with officer_app.sessions() as session, session.begin():
+        old = await store_media(session, check_file(pdf(), "old.pdf"), created_by=None, now=T0 - timedelta(days=3))
+        kept = await store_media(session, check_file(pdf(), "recent.pdf"), created_by=None, now=T0 - timedelta(days=1))
+        used = await store_media(session, check_file(pdf(), "used.pdf"), created_by=None, now=T0 - timedelta(days=9))
+        await create_broadcast(session, officer_app.content, officer_id=None, text="x", segment={}, due_at=T0,
+                               media={"id": used.id}, now=T0 - timedelta(days=9))
+        await store_media(session, check_file(pdf(), "new.pdf"), created_by=None, now=T0)
+    assert [m.name for m in await media_rows(officer_app)] == ["recent.pdf", "used.pdf", "new.pdf"]
+    assert old.id not in {m.id for m in await media_rows(officer_app)} and kept.id
