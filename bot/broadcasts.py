@@ -19,7 +19,7 @@ from bot.content import Content
 from bot.messages import Purpose
 from bot.outbox import PENDING, SENDING, SKIPPED, enqueue, outbox_row
 from bot.reminders import Reminders
-from db.models import Assessment, Broadcast, OutboxMessage, Profile, User, utcnow
+from db.models import Assessment, Broadcast, BroadcastMedia, OutboxMessage, Profile, User, utcnow
 
 SOURCE = "broadcast"
 SEGMENT_KEYS = ("commune", "group", "type", "stars", "dossier")
@@ -30,6 +30,10 @@ FINISHED_ASSESSMENT = ("done", "knocked_out")
 
 class BroadcastError(Exception):
     """A problem in what the officer asked for (unknown segment key or value)."""
+
+
+class MediaGone(BroadcastError):
+    """The broadcast's photo or document is no longer stored (or already belongs to another broadcast)."""
 
 
 def source_key(broadcast_id: int) -> str:
@@ -91,21 +95,40 @@ async def create_broadcast(session: AsyncSession, content: Content, *, officer_i
                            segment: dict[str, Any], due_at: datetime, media: dict[str, Any] | None = None,
                            now: datetime | None = None) -> Broadcast:
     """The broadcast row and one outbox row per recipient now, due at `due_at` (the delivery worker
-    does not take them earlier); the recipient list is fixed when the officer confirms."""
+    does not take them earlier); the recipient list is fixed when the officer confirms. `media`: the
+    description of a stored photo or document (its "id" is what counts), given to this broadcast.
+    Raises BroadcastError before writing anything when the input is wrong."""
     if not text.strip():
         raise BroadcastError("the text is empty")
     segment = check_segment(segment, content)
     now = now or utcnow()
-    broadcast = Broadcast(officer_id=officer_id, text=text.strip(), media=media or {}, segment=segment,
+    described = await unused_media(session, int(media.get("id", 0))) if media else {}
+    broadcast = Broadcast(officer_id=officer_id, text=text.strip(), media=described, segment=segment,
                           status=SCHEDULED, due_at=due_at, created_at=now, total=0, progress={})
     session.add(broadcast)
     await session.flush()
+    data: dict[str, Any] = {"text": broadcast.text}
+    if described:
+        await session.execute(update(BroadcastMedia).where(BroadcastMedia.id == described["id"])
+                              .values(broadcast_id=broadcast.id))
+        data["media"] = described["id"]
     users = await recipients(session, content, segment)
     key = source_key(broadcast.id)
-    await enqueue(session, [outbox_row(SOURCE, key, u, Purpose.BROADCAST, due_at, {"text": broadcast.text})
-                            for u in users])
+    await enqueue(session, [outbox_row(SOURCE, key, u, Purpose.BROADCAST, due_at, data) for u in users])
     broadcast.total = len(users)
     return broadcast
+
+
+async def unused_media(session: AsyncSession, media_id: int) -> dict[str, Any]:
+    """The description (for Broadcast.media) of a stored file no broadcast has yet (bot/broadcast_media.py);
+    MediaGone when it was removed (abandoned too long) or already given to a broadcast."""
+    query = (select(BroadcastMedia.id, BroadcastMedia.name, BroadcastMedia.mime, BroadcastMedia.is_image,
+                    BroadcastMedia.size)  # not the bytes
+             .where(BroadcastMedia.id == media_id, BroadcastMedia.broadcast_id.is_(None)))
+    row = (await session.execute(query)).one_or_none()
+    if row is None:
+        raise MediaGone(f"the photo or document {media_id} is no longer stored; send it again")
+    return {"id": row.id, "name": row.name, "mime": row.mime, "is_image": row.is_image, "size": row.size}
 
 
 async def counts(session: AsyncSession, broadcast_id: int) -> Counter[str]:

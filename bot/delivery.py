@@ -38,7 +38,7 @@ from bot import metrics
 from bot.channels.base import SendError, SendFailure
 from bot.leader import ChannelLeader
 from bot.messages import Purpose
-from bot.outbox import BLOCKED, FAILED, PENDING, REFUSED, SENDING, SENT, SKIPPED, Source
+from bot.outbox import BLOCKED, FAILED, PENDING, REFUSED, SENDING, SENT, SKIPPED, Prepared, Source
 from bot.quiet import in_quiet_hours
 from bot.ratelimit import ChannelLimiter
 from db.models import ChannelLimit, OutboxMessage, User, utcnow
@@ -206,16 +206,27 @@ class DeliveryWorker:
         if skip or prepared is None:
             await self._finish(row, SKIPPED, skip or "nothing to send")
             return
+        if prepared.ready is not None:  # e.g. waits for another row's upload of the same attachment
+            prepared.parts = await prepared.ready()
+        part = row.parts_done
+        try:
+            part = await self._send_parts(row, channel, prepared)
+        finally:
+            if prepared.settled is not None and part < len(prepared.parts):
+                await prepared.settled(part, None)  # this part did not go out: whoever waits on it stops
+
+    async def _send_parts(self, row: OutboxMessage, channel: Any, prepared: Prepared) -> int:
+        """Send the parts not sent yet, each recorded at once; returns how many are done."""
         limiter = self.limiters[row.channel]
         purpose = Purpose(row.purpose)
         part = row.parts_done
         while part < len(prepared.parts):
             if self._leading_only and self.leader is not None and row.channel not in self.leader.leading:
                 self.stats["standby"] += 1  # another process sends on this channel now; it takes the row over
-                return
+                return part
             if not await self._hold_lease(row):
                 self.stats["lease_lost"] += 1
-                return
+                return part
             await limiter.acquire_bulk(row.channel_user_id)
             try:
                 sent = await channel.send(row.channel_user_id, prepared.parts[part], purpose)
@@ -226,12 +237,15 @@ class DeliveryWorker:
                     limiter.pause(exc.retry_after or 1.0)
                     continue
                 await self._failed(row, exc)
-                return
+                return part
             # The platform has the message: record it NOW (this commit is the residual window).
             limiter.sent(row.channel_user_id)
             part += 1
             last = part == len(prepared.parts)
             await self._record_part(row, part, last, sent.message_id)
+            if prepared.settled is not None:
+                await prepared.settled(part - 1, sent)
+        return part
 
     async def _record_part(self, row: OutboxMessage, part: int, last: bool, message_id: str) -> None:
         values: dict[str, Any] = {"parts_done": part}

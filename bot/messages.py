@@ -38,6 +38,7 @@ class FileRef:
     name: str = ""
     mime: str = ""
     is_image: bool = False
+    size: int = 0  # bytes, when the platform says (0: unknown), to refuse a big file before downloading it
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,17 @@ class Button:
 
 @dataclass(frozen=True)
 class Attachment:
-    """An image or document to send, as bytes with a file name."""
+    """An image or document to send, as bytes with a file name.
+
+    `remote_id`: the platform's own id for these bytes on the channel it is sent through (an id from
+    an earlier upload there): the channel sends that instead of uploading again, and falls back to the
+    bytes if the platform no longer knows it. A channel that uploads the bytes reports the id it got
+    in `Sent.extra["file_id"]`."""
 
     name: str
     data: bytes
     is_image: bool = True
+    remote_id: str = ""
 
 
 @dataclass(frozen=True)

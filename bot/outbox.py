@@ -9,7 +9,7 @@ A new kind of push is a new Source in the registry given to the delivery worker.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.reminders import PUSH_KINDS  # noqa: F401 - kinds a producer can turn off
-from bot.messages import Button, Outgoing, Purpose
+from bot.messages import Button, Outgoing, Purpose, Sent
 from db.models import OutboxMessage, PushPreference, User, utcnow
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
@@ -27,13 +27,21 @@ BLOCKED, FAILED, SKIPPED, REFUSED = "blocked", "failed", "skipped", "refused"
 FINAL = (SENT, BLOCKED, FAILED, SKIPPED, REFUSED)
 
 
-
 @dataclass
 class Prepared:
-    """What to send for one row (parts in order: e.g. a chart, then the text), or why to skip it."""
+    """What to send for one row (parts in order: e.g. a chart, then the text), or why to skip it.
+
+    Two optional hooks for parts that depend on other rows' sends, e.g. an attachment uploaded once and
+    then sent to everyone by the platform's id (bot/broadcast_source.py):
+    - `ready()` is awaited after the worker closed its database session, before the first send; it
+      may wait for another row's upload, and returns the parts to send.
+    - `settled(index, sent)` is told what the platform answered for each part (Sent), or None for the
+      first part that did not go out (an error, or the row was left to another worker)."""
 
     parts: list[Outgoing] = field(default_factory=list)
     skip: str = ""
+    ready: Callable[[], Awaitable[list[Outgoing]]] | None = None
+    settled: Callable[[int, Sent | None], Awaitable[None]] | None = None
 
 
 class Source(Protocol):
@@ -99,15 +107,3 @@ class DirectSource:
             return Prepared(skip="inactive")
         rows = tuple(tuple(Button(label, payload) for label, payload in row_) for row_ in row.data.get("buttons", []))
         return Prepared([Outgoing(text=str(row.data.get("text", "")), buttons=rows)])
-
-
-class BroadcastSource:
-    """A text written by an officer, sent as it is (officer tools enqueue rows with data {"text": ...})."""
-
-    name = "broadcast"
-
-    async def prepare(self, session: AsyncSession, row: OutboxMessage, user: User, now: datetime) -> Prepared:
-        reason = await push_allowed(session, user, "broadcast", needs_consent=False)
-        if reason:
-            return Prepared(skip=reason)
-        return Prepared([Outgoing(text=str(row.data.get("text", "")))])

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.app import App
+from bot.broadcast_source import BroadcastSource
 from bot.bulletin import BulletinSource
 from bot.delivery import DeliveryWorker
-from bot.outbox import BroadcastSource, DirectSource, Source
+from bot.outbox import DirectSource, Source
 from bot.ratelimit import share_budget
 from bot.reminders import Reminders
 from bot.scheduler import PushScheduler

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -308,7 +319,8 @@ class Broadcast(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
-    media: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"file_id", "kind"} when a file was sent
+    # {"id", "name", "mime", "is_image", "size"} of its photo or document (BroadcastMedia), or {} for text only
+    media: Mapped[dict[str, Any]] = mapped_column(default=dict)
     segment: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(16), default="scheduled", index=True)
     due_at: Mapped[datetime]
@@ -317,6 +329,28 @@ class Broadcast(Base):
     status_message_id: Mapped[str | None] = mapped_column(String(64))
     progress: Mapped[dict[str, Any]] = mapped_column(default=dict)  # counts last shown to the officer
     finished_at: Mapped[datetime | None]
+
+
+class BroadcastMedia(Base):
+    """The photo or document of a broadcast, as bytes: a platform's file id works only on that platform
+    (a Telegram file_id means nothing to Zalo), so each channel gets the bytes once and then its own id
+    for them, kept in `remote_ids` {channel: {"id", "at"}} for every process and after a restart.
+    Stored while the officer composes (`broadcast_id` NULL until confirmed; such rows left behind are
+    removed after a while, bot/broadcast_media.py)."""
+
+    __tablename__ = "broadcast_media"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(String(120))
+    mime: Mapped[str] = mapped_column(String(100))
+    is_image: Mapped[bool] = mapped_column(Boolean)
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    remote_ids: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditEntry(Base):

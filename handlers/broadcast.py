@@ -1,8 +1,15 @@
-"""Officer broadcasts in chat: write the text, choose the audience with buttons (the count updates
-live), preview exactly what producers will see, choose when, confirm. The outbox and the delivery
-worker send it; bot/broadcast_progress.py shows progress. History and cancelling: broadcast_history.py.
+"""Officer broadcasts in chat: write the text (optionally with a photo or a document), choose the
+audience with buttons (the count updates live), preview exactly what producers will see, choose when,
+confirm. The outbox and the delivery worker send it; bot/broadcast_progress.py shows progress. History
+and cancelling: broadcast_history.py. Files: handlers/broadcast_file.py.
 
-State (flow "bc"): {"text": str, "segment": {key: value}, "due": ISO datetime}.
+Every broadcast has a text: a photo or document sent without a caption is kept and the text is asked
+next (a bare file from the province, with no word on what it is, would puzzle producers; and the text
+is what history, the audit log and notifications show). The officer can go back to change the text or
+the file, or take the file off, from the audience screen; nothing written is lost on the way.
+
+State (flow "bc"): {"text": str, "media": {"id", "name", "mime", "is_image", "size"} | None,
+"segment": {key: value}, "due": ISO datetime}. The file's bytes are in table broadcast_media.
 """
 
 from __future__ import annotations
@@ -14,12 +21,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from bot.broadcasts import BroadcastError, check_segment, create_broadcast, recipients
+from bot.broadcast_source import broadcast_parts
+from bot.broadcasts import BroadcastError, MediaGone, check_segment, create_broadcast, recipients
 from bot.context import Context, Router, payload
 from bot.i18n import N_
 from bot.messages import Button, Kind
 from db.audit import audit
 from db.models import Profile
+from handlers.broadcast_file import attached_line, preview_attachment, receive_file, remove_file
 from handlers.menu import back_to_menu_row
 from handlers.officer import require_officer
 
@@ -55,31 +64,74 @@ def describe(ctx: Context, segment: dict[str, str]) -> str:
 
 async def show_segment(ctx: Context) -> None:
     segment = ctx.data.get("segment", {})
+    media = ctx.data.get("media")
     count = len(await recipients(ctx.repos.session, ctx.content, segment))
     dims = [ctx.button(label, "bc", "dim", key) for key, label in DIMENSIONS.items()]
-    rows = [dims[0:2], dims[2:4], [dims[4], ctx.button("broadcast.clear", "bc", "clear")],
+    draft = [ctx.button("broadcast.edit_text", "bc", "compose")]
+    if media:
+        draft.append(ctx.button("broadcast.detach", "bc", "detach"))
+    rows = [dims[0:2], dims[2:4], [dims[4], ctx.button("broadcast.clear", "bc", "clear")], draft,
             [ctx.button("broadcast.to_preview", "bc", "preview")], back_to_menu_row(ctx)]
-    ctx.reply("broadcast.segment", buttons=rows, audience=describe(ctx, segment), count=count)
+    text = ctx.t("broadcast.segment", audience=describe(ctx, segment), count=count)
+    ctx.reply_text(f"{attached_line(ctx, media)}\n\n{text}" if media else text, buttons=rows)
 
 
 @router.on_button("bc", "new")
 async def start_broadcast(ctx: Context) -> None:
-    """Starts a new broadcast: asks for the text."""
+    """Starts a new, empty broadcast: asks for the text, or a photo or document with a caption."""
     if require_officer(ctx):
+        ctx.clear_flow()
         ctx.go(FLOW, "text")
         ctx.reply("broadcast.ask_text", buttons=[back_to_menu_row(ctx)])
 
 
 @router.on_answer(FLOW, "text")
 async def got_text(ctx: Context) -> None:
-    """Stores the announcement text (photos and files are refused politely); asks for the audience."""
+    """Stores the text, or a photo/document (its caption, if any, becomes the text); asks for the text
+    while there is none, else for the audience."""
     if not require_officer(ctx):
         return
-    if not ctx.text or ctx.inbound.kind is not Kind.TEXT:  # a photo or file (even with a caption) is not sent yet
-        ctx.reply("broadcast.text_only", buttons=[back_to_menu_row(ctx)])
+    if ctx.inbound.kind is Kind.FILE:
+        media = await receive_file(ctx)  # a refused file was explained; the draft stays as it was
+        if media is None:
+            return
+        ctx.remember(media=media, **({"text": ctx.text} if ctx.text else {}))
+    elif ctx.inbound.kind is Kind.TEXT and ctx.text:
+        ctx.remember(text=ctx.text)
+    else:  # a location, a contact…
+        ctx.reply("broadcast.text_or_file", buttons=[back_to_menu_row(ctx)])
         return
-    ctx.go(FLOW, "segment", text=ctx.text, segment={})
+    if not ctx.data.get("text"):
+        media = ctx.data["media"]
+        rows = [[ctx.button("broadcast.detach", "bc", "detach")], back_to_menu_row(ctx)]
+        ctx.reply("broadcast.ask_caption", buttons=rows, attached=attached_line(ctx, media))
+        return
+    ctx.go(FLOW, "segment", segment=ctx.data.get("segment", {}))
     await show_segment(ctx)
+
+
+@router.on_button("bc", "compose")
+async def edit_draft(ctx: Context) -> None:
+    """Back to writing: shows the text kept; a new text or file replaces the old, Keep goes back."""
+    if not require_officer(ctx) or ctx.state.flow != FLOW or not ctx.data.get("text"):
+        return
+    ctx.go(FLOW, "text")
+    rows = [[ctx.button("broadcast.keep", "bc", "audience")], back_to_menu_row(ctx)]
+    ctx.reply("broadcast.ask_new_text", buttons=rows, text=ctx.data["text"])
+
+
+@router.on_button("bc", "detach")
+async def detach_file(ctx: Context) -> None:
+    """Takes the photo or document off the draft (the text stays); back to the audience, or to the text."""
+    if not require_officer(ctx) or ctx.state.flow != FLOW:
+        return
+    await remove_file(ctx)
+    if ctx.data.get("text"):
+        ctx.go(FLOW, "segment")
+        await show_segment(ctx)
+    else:
+        ctx.go(FLOW, "text")
+        ctx.reply("broadcast.ask_text", buttons=[back_to_menu_row(ctx)])
 
 
 async def dimension_values(ctx: Context, key: str) -> list[str]:
@@ -134,8 +186,18 @@ async def preview(ctx: Context) -> None:
     """Shows the message exactly as producers will see it; asks when to send it."""
     if not require_officer(ctx) or not ctx.data.get("text"):
         return
+    media, attachment = ctx.data.get("media"), None
+    if media:
+        attachment = await preview_attachment(ctx, media)
+        if attachment is None:  # removed meanwhile (an abandoned draft's file, after two days)
+            ctx.remember(media=None)
+            ctx.go(FLOW, "segment")
+            ctx.reply("broadcast.file_gone")
+            await show_segment(ctx)
+            return
     ctx.reply("broadcast.preview_intro")
-    ctx.reply_text(ctx.data["text"])
+    for part in broadcast_parts(ctx.data["text"], attachment, ctx.inbound.channel):  # as the delivery cuts it
+        ctx.reply_text(part.text, attachment=part.attachment)
     rows = [[ctx.button("broadcast.when_now", "bc", "when", "now"), ctx.button("broadcast.when_hour", "bc", "when", "1h")],
             [ctx.button("broadcast.when_tomorrow", "bc", "when", "tomorrow"),
              ctx.button("broadcast.when_typed", "bc", "when", "typed")],
@@ -219,11 +281,22 @@ async def confirm(ctx: Context) -> None:
     if ctx.state.flow != FLOW or not data.get("text") or not data.get("due"):
         ctx.reply("broadcast.nothing_to_send", buttons=[back_to_menu_row(ctx)])
         return
-    broadcast = await create_broadcast(ctx.repos.session, ctx.content, officer_id=ctx.user.id, text=data["text"],
-                                       segment=data.get("segment", {}), due_at=datetime.fromisoformat(data["due"]),
-                                       now=ctx.now)
-    await audit(ctx, ctx.user.id, "broadcast.create", {"broadcast": broadcast.id, "audience": broadcast.total,
-                                                       "segment": broadcast.segment, "due_at": data["due"]})
+    try:
+        broadcast = await create_broadcast(ctx.repos.session, ctx.content, officer_id=ctx.user.id,
+                                           text=data["text"], segment=data.get("segment", {}),
+                                           due_at=datetime.fromisoformat(data["due"]), media=data.get("media"),
+                                           now=ctx.now)
+    except MediaGone:  # its file was removed meanwhile: nothing was written
+        ctx.remember(media=None)
+        ctx.go(FLOW, "segment")
+        ctx.reply("broadcast.file_gone")
+        await show_segment(ctx)
+        return
+    details = {"broadcast": broadcast.id, "audience": broadcast.total, "segment": broadcast.segment,
+               "due_at": data["due"]}
+    if broadcast.media:
+        details["media"] = {k: broadcast.media[k] for k in ("name", "mime", "size")}
+    await audit(ctx, ctx.user.id, "broadcast.create", details)
     ctx.clear_flow()
     rows = [[ctx.button("broadcast.cancel", "bc", "cancel", broadcast.id)], [ctx.button("broadcast.history", "bc", "history")],
             back_to_menu_row(ctx)]

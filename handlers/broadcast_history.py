@@ -3,11 +3,14 @@ details (who was blocked or not reached), and cancelling one that is scheduled o
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.broadcast_progress import progress_numbers
 from bot.broadcasts import CANCELLED, DONE, cancel, counts, failed_recipients, get, history
 from bot.context import Context, Router
 from bot.i18n import N_
 from db.audit import audit
+from handlers.broadcast_file import attached_line
 from handlers.menu import back_to_menu_row
 from handlers.officer import require_officer
 
@@ -16,6 +19,11 @@ STATUS_IDS = {"scheduled": N_("broadcast.status_scheduled"), "running": N_("broa
               "done": N_("broadcast.status_done"), "cancelled": N_("broadcast.status_cancelled")}
 OUTCOME_IDS = {"blocked": N_("broadcast.outcome_blocked"), "failed": N_("broadcast.outcome_failed"),
                "refused": N_("broadcast.outcome_refused")}
+
+
+def media_mark(media: dict[str, Any] | None) -> str:
+    """📷 or 📄 before the text of a broadcast with a photo or a document."""
+    return "" if not media else "📷 " if media.get("is_image") else "📄 "
 
 
 @router.on_button("bc", "history")
@@ -27,7 +35,7 @@ async def show_history(ctx: Context) -> None:
     for broadcast in await history(ctx.repos.session):
         numbers = progress_numbers(broadcast, await counts(ctx.repos.session, broadcast.id))
         lines.append(ctx.t("broadcast.history_line", status=ctx.t(STATUS_IDS[broadcast.status]),
-                           when=broadcast.due_at, text=broadcast.text[:40], **numbers))
+                           when=broadcast.due_at, text=media_mark(broadcast.media) + broadcast.text[:40], **numbers))
         buttons.append([ctx.button("broadcast.open", "bc", "show", broadcast.id, id=broadcast.id)])
     if len(lines) == 1:
         lines.append(ctx.t("broadcast.history_empty"))
@@ -45,6 +53,8 @@ async def show_broadcast(ctx: Context) -> None:
         return
     numbers = progress_numbers(broadcast, await counts(ctx.repos.session, broadcast.id))
     lines = [ctx.t("broadcast.detail", status=ctx.t(STATUS_IDS[broadcast.status]), when=broadcast.due_at, **numbers)]
+    if broadcast.media:
+        lines.append(attached_line(ctx, broadcast.media))
     for name, status in await failed_recipients(ctx.repos.session, broadcast.id):
         lines.append(f"• {name} ({ctx.t(OUTCOME_IDS[status])})")
     rows = [] if broadcast.status in (DONE, CANCELLED) else [[ctx.button("broadcast.cancel", "bc", "cancel", broadcast.id)]]

@@ -213,15 +213,15 @@ async def test_configured_officers_already_known_are_promoted_at_start(database:
         await app.close()
 
 
-async def test_a_photo_is_refused_politely_and_the_text_is_still_asked(officer_app: App) -> None:
+async def test_a_photo_on_a_channel_that_cannot_download_is_explained_and_the_text_still_asked(officer_app: App) -> None:
     officer = Chat(officer_app.engine, "off1")
     await officer.send("hi")
     await officer.press("bc:new")
     photo = officer._inbound(Kind.FILE, text="Ảnh hội chợ", file=FileRef("AgAD-file", "photo.jpg", "image/jpeg", True))
-    await officer._deliver(photo)
-    assert "chỉ gửi được thông báo dạng chữ" in officer.text
+    await officer._deliver(photo)  # the console channel cannot fetch files
+    assert "Chưa lấy được tệp này" in officer.text
     await officer.send("Hội chợ tháng 12")
-    assert "Số chủ thể sẽ nhận: 0" in officer.text
+    assert "Số chủ thể sẽ nhận: 0" in officer.text and "Kèm" not in officer.text
 
 
 @dataclass

@@ -34,7 +34,7 @@ from bot.config import Settings
 from bot.downloads import register_downloader
 from bot.engine import DatabaseUnavailable
 from bot.http import HttpServer
-from bot.messages import Button, FileRef, Handled, Inbound, Kind, Outgoing, Purpose, Sent
+from bot.messages import Attachment, Button, FileRef, Handled, Inbound, Kind, Outgoing, Purpose, Sent
 
 log = logging.getLogger(__name__)
 
@@ -173,20 +173,35 @@ class TelegramChannel:
 
     async def _send(self, chat_id: int, message: Outgoing) -> Sent:
         markup = reply_markup(message)
-        sent = None
+        sent, uploaded = None, {}
         if message.attachment is not None:
             caption = message.text if len(message.text) <= CAPTION_LIMIT else None
-            send = self.bot.send_photo if message.attachment.is_image else self.bot.send_document
-            field = "photo" if message.attachment.is_image else "document"
-            kwargs = {field: message.attachment.data, "filename": message.attachment.name}
-            sent = await send(chat_id, caption=caption, reply_markup=markup if caption is not None else None, **kwargs)
+            sent, uploaded = await self._send_attachment(chat_id, message.attachment, caption,
+                                                         markup if caption is not None else None)
             if caption is not None:
-                return Sent(message_id=str(sent.message_id))
+                return Sent(message_id=str(sent.message_id), extra=uploaded)
         parts = split_text(message.text, TEXT_LIMIT)
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             sent = await self.bot.send_message(chat_id, part, reply_markup=markup if last else None)
-        return Sent(message_id=str(sent.message_id) if sent else "")
+        return Sent(message_id=str(sent.message_id) if sent else "", extra=uploaded)
+
+    async def _send_attachment(self, chat_id: int, item: Attachment, caption: str | None,
+                               markup: Any) -> tuple[Any, dict[str, str]]:
+        """Send by Telegram's file id when we have one (no upload), else the bytes; an id Telegram no
+        longer knows (another bot's, a deleted file) falls back to the bytes. Returns the message and
+        {"file_id": ...} when bytes were uploaded, so the caller can send them again by id."""
+        send = self.bot.send_photo if item.is_image else self.bot.send_document
+        field = "photo" if item.is_image else "document"
+        if item.remote_id:
+            try:
+                return await send(chat_id, caption=caption, reply_markup=markup, **{field: item.remote_id}), {}
+            except BadRequest as exc:
+                if "file" not in str(exc).lower():  # "wrong file identifier…"; anything else is not about the id
+                    raise
+        sent = await send(chat_id, caption=caption, reply_markup=markup, filename=item.name, **{field: item.data})
+        media = sent.photo[-1] if item.is_image and sent.photo else sent.document
+        return sent, ({"file_id": media.file_id} if media is not None else {})
 
     async def edit_text(self, user_id: str, message_id: str, message: Outgoing) -> None:
         """Replace the text (and inline buttons) of a message sent earlier: progress reports."""
@@ -236,10 +251,11 @@ def to_inbound(update: Update) -> Inbound | None:
                        longitude=message.location.longitude, **base)
     if message.document is not None:
         doc = message.document
-        return Inbound(kind=Kind.FILE, file=FileRef(doc.file_id, doc.file_name or "", doc.mime_type or ""),
-                       text=message.caption or "", **base)
+        return Inbound(kind=Kind.FILE, file=FileRef(doc.file_id, doc.file_name or "", doc.mime_type or "",
+                                                    size=doc.file_size or 0), text=message.caption or "", **base)
     if message.photo:
-        return Inbound(kind=Kind.FILE, file=FileRef(message.photo[-1].file_id, "photo.jpg", "image/jpeg", True),
+        photo = message.photo[-1]  # the largest size Telegram made
+        return Inbound(kind=Kind.FILE, file=FileRef(photo.file_id, "photo.jpg", "image/jpeg", True, photo.file_size or 0),
                        text=message.caption or "", **base)
     text = message.text or ""
     if text.split("@")[0].split(" ")[0] == "/start":

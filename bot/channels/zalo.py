@@ -27,18 +27,30 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from bot.channels.base import Handle, SendError, SendFailure, send_reply_with_retries, split_text
-from bot.channels.zalo_client import TokenRefreshFailed, ZaloApiError, ZaloClient, classify
+from bot.channels.zalo_client import (
+    BLOCKED_CODES,
+    REFUSED_CODES,
+    THROTTLED_CODES,
+    TOKEN_INVALID,
+    TokenRefreshFailed,
+    ZaloApiError,
+    ZaloClient,
+    classify,
+)
 from bot.config import Settings
+from bot.downloads import register_downloader
 from bot.engine import DatabaseUnavailable
 from bot.http import HttpServer
-from bot.messages import Button, FileRef, Inbound, Kind, Outgoing, Purpose, Sent
+from bot.messages import Attachment, Button, FileRef, Inbound, Kind, Outgoing, Purpose, Sent
 
 log = logging.getLogger(__name__)
 
 TEXT_LIMIT = 2000  # about 2,000 characters per text message (platforms.md)
+DOWNLOAD_LIMIT = 20 * 1024 * 1024  # a file a user sent is refused above this, never read whole into memory
 ENDPOINTS = {
     Purpose.REPLY: "cs",
     Purpose.REMINDER: "transaction",
@@ -46,6 +58,8 @@ ENDPOINTS = {
     Purpose.BROADCAST: "promotion",
 }
 TokenFailure = Callable[[str], Awaitable[None]]
+# Errors about the user, the quota/window or the rate: a fresh upload would be refused the same way.
+NOT_ABOUT_THE_FILE = BLOCKED_CODES | REFUSED_CODES | THROTTLED_CODES | {TOKEN_INVALID}
 
 
 class ZaloChannel:
@@ -62,6 +76,7 @@ class ZaloChannel:
         self.clock = clock
         self.healthy = True  # False after a token refresh failed, until a send works again
         self._tasks: set[asyncio.Task[None]] = set()
+        register_downloader(self.name, self.download)
 
     async def start(self) -> None:
         if self.http is None:
@@ -132,6 +147,21 @@ class ZaloChannel:
         except Exception:
             log.exception("a zalo event failed after the webhook answered")
 
+    async def download(self, url: str) -> bytes:
+        """The bytes of a file a user sent: the signed event gives its URL on Zalo's servers. Only
+        http(s); a file over DOWNLOAD_LIMIT raises ValueError after that many bytes."""
+        if not url.startswith(("https://", "http://")):
+            raise ValueError("a Zalo file reference must be an http(s) URL")
+        data = bytearray()
+        timeout = aiohttp.ClientTimeout(total=60)
+        async with aiohttp.ClientSession(timeout=timeout) as http, http.get(url) as response:
+            response.raise_for_status()
+            async for chunk in response.content.iter_chunked(65536):
+                data += chunk
+                if len(data) > DOWNLOAD_LIMIT:
+                    raise ValueError(f"the file is over {DOWNLOAD_LIMIT} bytes")
+        return bytes(data)
+
     async def send_reply(self, user_id: str, message: Outgoing, attempts: int = 3) -> None:
         await send_reply_with_retries(self, user_id, message, attempts)
 
@@ -153,10 +183,9 @@ class ZaloChannel:
     async def _send(self, user_id: str, message: Outgoing, path: str) -> Sent:
         recipient = {"user_id": user_id}
         data: dict[str, Any] = {}
+        uploaded: dict[str, str] = {}
         if message.attachment is not None:
-            item = message.attachment
-            ref = await self.client.upload(item.name, item.data, is_image=item.is_image)
-            data = await self.client.call(path, json={"recipient": recipient, "message": attachment_message(ref, item.is_image)})
+            data, uploaded = await self._send_attachment(recipient, message.attachment, path)
         text, buttons = render(message, self.settings.zalo_max_buttons)
         if text or buttons:
             parts = split_text(text, TEXT_LIMIT)
@@ -164,7 +193,26 @@ class ZaloChannel:
                 last = index == len(parts) - 1
                 body = {"recipient": recipient, "message": text_message(part, buttons if last else [])}
                 data = await self.client.call(path, json=body)
-        return Sent(message_id=str(data.get("message_id", "")))
+        return Sent(message_id=str(data.get("message_id", "")), extra=uploaded)
+
+    async def _send_attachment(self, recipient: dict[str, str], item: Attachment,
+                               path: str) -> tuple[dict[str, Any], dict[str, str]]:
+        """Send by the attachment id (image) or token (file) of an earlier upload when we have one, else
+        upload the bytes first: uploads count against a monthly quota (UNCONFIRMED: 5,000) and images are
+        kept only days. An id refused for any reason but the user, the quota/window or the rate falls
+        back to uploading. Returns Zalo's answer and {"file_id": ref} when bytes were uploaded."""
+        if item.remote_id:
+            body = {"recipient": recipient, "message": attachment_message(item.remote_id, item.is_image)}
+            try:
+                return await self.client.call(path, json=body), {}
+            except ZaloApiError as exc:
+                if exc.code in NOT_ABOUT_THE_FILE:
+                    raise
+                log.info("zalo refused an uploaded %s id (code %s): uploading again", "image" if item.is_image
+                         else "file", exc.code)
+        ref = await self.client.upload(item.name, item.data, is_image=item.is_image)
+        body = {"recipient": recipient, "message": attachment_message(ref, item.is_image)}
+        return await self.client.call(path, json=body), {"file_id": ref}
 
     async def _token_failed(self, detail: str) -> None:
         log.error("zalo token refresh failed: %s; pushes stay queued until an OA admin re-authorises", detail)

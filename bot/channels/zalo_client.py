@@ -174,7 +174,9 @@ class ZaloClient:
         """Upload an image (→ attachment_id) or a file (→ token) for a later message."""
 
         def form() -> aiohttp.FormData:
-            body = aiohttp.FormData()
+            # The name as browsers send it (UTF-8): by default aiohttp percent-encodes it, and producers
+            # would see "Gi%E1%BA%A5y%20m%E1%BB%9Di.pdf" for "Giấy mời.pdf".
+            body = aiohttp.FormData(quote_fields=False)
             body.add_field("file", data, filename=name)
             return body
 

@@ -41,6 +41,7 @@ from aiohttp import ClientSession, ClientTimeout, web
 __all__ = ["SEND_METHODS", "ApiError", "Call", "FakeBotApi", "decode_param"]
 
 DEFAULT_TOKEN = "123456:TEST"
+BOT_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile refuses bigger files for bots ("file is too big")
 
 #: Methods that deliver something to a chat: subject to ``blocked_chats``,
 #: ``fail_next`` and the rate limits, counted in ``delivered`` and listed by ``sent()``.
@@ -605,6 +606,17 @@ class FakeBotApi:
         """Store a file so getFile/download works for it; returns its file_id."""
         return self._store_file(filename, data, mime_type)["file_id"]
 
+    def forget_file(self, file_id: str) -> None:
+        """Telegram no longer knows this file id: sending by it fails with 400 (wrong file identifier)."""
+        info = self.files.pop(file_id, None)
+        if info is not None:
+            self._file_paths.pop(info["file_path"], None)
+
+    def uploads(self, method: str | None = None) -> list[Call]:
+        """Accepted sendPhoto/sendDocument calls that carried the file's bytes (not a file id)."""
+        return [c for c in self.sent() if c.method in ("sendPhoto", "sendDocument") and c.files
+                and (method is None or c.method == method)]
+
     # ------------------------------------------------------------------ update builders
 
     def _user(self, user_id: int, first_name: str, language_code: str | None, username: str | None) -> dict:
@@ -988,8 +1000,10 @@ class FakeBotApi:
             return self._store_file(filename, data, mime_type)
         if isinstance(value, str) and value in self.files:
             return self.files[value]
-        if isinstance(value, str) and value:
+        if isinstance(value, str) and "://" in value:
             return self._store_file(value.rsplit("/", 1)[-1] or None, None, mime_type)
+        if isinstance(value, str) and value:  # as Telegram answers an id it does not know (or forgot)
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
         raise ApiError(400, f"Bad Request: there is no {name} in the request")
 
     @staticmethod
@@ -1155,6 +1169,8 @@ class FakeBotApi:
             info = self.files.get(str(params.get("file_id")).removesuffix("_s"))
         if info is None:
             raise ApiError(400, "Bad Request: invalid file_id")
+        if info["file_size"] > BOT_DOWNLOAD_LIMIT:
+            raise ApiError(400, "Bad Request: file is too big")
         return {
             "file_id": params["file_id"],
             "file_unique_id": info["file_unique_id"],

@@ -7,6 +7,10 @@ It behaves as our client expects Zalo to (docs/zalo.md), and records every reque
 - `POST /v3.0/oa/message/{cs,transaction,promotion}` with header access_token: error -216 for an
   unknown or expired token; otherwise `{"error": 0, "data": {"message_id": …}}`, recorded in `sent`.
 - `POST /v2.0/oa/upload/image` / `/v2.0/oa/upload/file` (multipart `file`): attachment_id / token.
+  Images: JPG/PNG up to 1 MB; files: PDF/DOC/DOCX up to 5 MB (the limits integrators document,
+  UNCONFIRMED); others get UPLOAD_REFUSED. A message naming an attachment id or token that was never
+  issued (or was forgotten: `forget_uploads()`, as Zalo drops images after days) gets UNKNOWN_ATTACHMENT.
+- `GET /files/{name}`: files users "sent" (`add_user_file(...)` gives the URL a webhook event carries).
 Test controls: `fail_next(...)` (a Zalo error code or an HTTP status for the next sends),
 `expire_tokens_after(n)` (all access tokens stop working after n more delivered messages),
 `refresh_delay` (widens the window in which concurrent refreshes could collide).
@@ -23,6 +27,11 @@ from typing import Any
 from aiohttp import web
 
 OAUTH_REFRESH_REFUSED = -14014  # stand-in code: Zalo's own code for a spent refresh token is not known
+UPLOAD_REFUSED = -210  # stand-in: too big or a type Zalo does not take (Zalo's own code is not known)
+UNKNOWN_ATTACHMENT = -201  # stand-in: an attachment id or token Zalo does not know
+IMAGE_LIMIT, FILE_LIMIT = 1_048_576, 5_242_880
+IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG")
+FILE_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
 @dataclass
@@ -61,6 +70,8 @@ class FakeZaloApi:
         self.requests: list[Request] = []
         self.sent: list[SentMessage] = []
         self.uploads: list[tuple[str, str, bytes]] = []  # (kind, filename, data)
+        self.attachments: set[str] = set()  # attachment ids and tokens issued and still known
+        self.user_files: dict[str, bytes] = {}  # name -> bytes, served at /files/{name}
         self.refreshes = 0
         self.reused_refresh_tokens = 0
         self.refresh_delay = 0.0
@@ -80,6 +91,7 @@ class FakeZaloApi:
         app.router.add_post("/v4/oa/access_token", self._token)
         app.router.add_post("/v3.0/oa/message/{kind}", self._message)
         app.router.add_post("/v2.0/oa/upload/{kind}", self._upload)
+        app.router.add_get("/files/{name}", self._user_file)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -112,6 +124,15 @@ class FakeZaloApi:
         """The next `count` message sends answer Zalo error `code` (HTTP 200) or HTTP `status`."""
         for _ in range(count):
             self._failures.append((code, status))
+
+    def add_user_file(self, data: bytes, name: str) -> str:
+        """A file as a user sends it to the OA: returns the URL Zalo's event would carry."""
+        self.user_files[name] = data
+        return f"{self.url}/files/{name}"
+
+    def forget_uploads(self) -> None:
+        """Every attachment id and token issued so far stops working (Zalo keeps images only days)."""
+        self.attachments.clear()
 
     def to(self, user_id: str) -> list[SentMessage]:
         return [m for m in self.sent if m.user_id == user_id]
@@ -152,6 +173,9 @@ class FakeZaloApi:
             if status != 200:
                 return web.Response(status=status, text="upstream failure")
             return web.json_response({"error": code, "message": "stand-in failure"})
+        reference = attachment_reference(body.get("message") or {})
+        if reference and reference not in self.attachments:
+            return web.json_response({"error": UNKNOWN_ATTACHMENT, "message": "attachment not found"})
         message_id = f"m{next(self._counter)}"
         self.sent.append(SentMessage(request.match_info["kind"], str(body["recipient"]["user_id"]), body["message"], token))
         if self._expire_after is not None:
@@ -160,6 +184,10 @@ class FakeZaloApi:
                 self._expire_after = None
                 self.expire_all_access_tokens()
         return web.json_response({"error": 0, "message": "Success", "data": {"message_id": message_id}})
+
+    async def _user_file(self, request: web.Request) -> web.Response:
+        data = self.user_files.get(request.match_info["name"])
+        return web.Response(status=404) if data is None else web.Response(body=data)
 
     async def _upload(self, request: web.Request) -> web.Response:
         token = self._check_token(request)
@@ -171,6 +199,22 @@ class FakeZaloApi:
         if not isinstance(upload, web.FileField):
             return web.json_response({"error": -201, "message": "file missing"})
         kind = request.match_info["kind"]
-        self.uploads.append((kind, upload.filename, upload.file.read()))
+        data = upload.file.read()
+        limit, magic = (IMAGE_LIMIT, IMAGE_MAGIC) if kind == "image" else (FILE_LIMIT, FILE_MAGIC)
+        if len(data) > limit or not data.startswith(magic):
+            return web.json_response({"error": UPLOAD_REFUSED, "message": "file too large or type not supported"})
+        self.uploads.append((kind, upload.filename, data))
         key = "attachment_id" if kind == "image" else "token"
-        return web.json_response({"error": 0, "message": "Success", "data": {key: f"{kind}-{next(self._counter)}"}})
+        reference = f"{kind}-{next(self._counter)}"
+        self.attachments.add(reference)
+        return web.json_response({"error": 0, "message": "Success", "data": {key: reference}})
+
+
+def attachment_reference(message: dict[str, Any]) -> str:
+    """The attachment id (image template) or token (file) a message sends, or ""."""
+    attachment = message.get("attachment") or {}
+    payload = attachment.get("payload") or {}
+    if attachment.get("type") == "file":
+        return str(payload.get("token", ""))
+    elements = payload.get("elements") or []
+    return str(elements[0].get("attachment_id", "")) if elements and isinstance(elements[0], dict) else ""
