@@ -66,7 +66,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    url = args.database_url or f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.db"
+    url = args.database_url or f"sqlite+direct:///{tempfile.mkdtemp()}/bench.db"
     asyncio.run(run(args.recipients, url, args.concurrency))
 
 

@@ -92,7 +92,7 @@ def main() -> None:
     cases = {"0 pending": (0, True), f"{args.pending} pending, none due": (args.pending, False),
              f"{args.pending} pending, spread (some due)": (args.pending, True)}
     for number, (name, (pending, spread)) in enumerate(cases.items()):
-        url = args.database_url if args.database_url and pending else f"sqlite+aiosqlite:///{folder}/r{number}.db"
+        url = args.database_url if args.database_url and pending else f"sqlite+direct:///{folder}/r{number}.db"
         started = time.perf_counter()
         asyncio.run(fill(url, pending, spread))
         print(f"filled {name} in {time.perf_counter() - started:.1f} s", flush=True)

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///ocop-bot.db"
+DEFAULT_SQLITE_URL = "sqlite+direct:///ocop-bot.db"
 
 
 class ConfigError(Exception):

@@ -5,12 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects import registry
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from db.sqlite_direct import BUSY_TIMEOUT_MS
+
+registry.register("sqlite.direct", "db.sqlite_direct", "SQLiteDialect_direct")
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An engine tuned for its backend: SQLite in WAL mode with a busy timeout and foreign keys on."""
-    if url.startswith("sqlite"):
+    """An engine tuned for its backend: SQLite in WAL mode with a busy timeout and foreign keys on.
+
+    A plain `sqlite:///file.db` means our `sqlite+direct` driver (db/sqlite_direct.py);
+    `sqlite+aiosqlite` still works, with aiosqlite's thread."""
+    parsed = make_url(url)
+    if parsed.drivername == "sqlite":
+        parsed = parsed.set(drivername="sqlite+direct")
+    if parsed.get_backend_name() == "sqlite":
         # One connection: SQLite allows one writer at a time, and concurrent transactions on several
         # connections would wait in SQLite's busy handler (sleeping); queueing for the one connection
         # in asyncio is both fairer and much faster.
@@ -18,7 +30,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("max_overflow", 0)
         kwargs.setdefault("pool_timeout", 120)
         kwargs.setdefault("pool_reset_on_return", None)  # every session ends in commit or rollback already
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+        # The direct driver waits for another process's lock on the event loop: briefly (see its module).
+        busy_ms = BUSY_TIMEOUT_MS if parsed.get_driver_name() == "direct" else 30_000
+        engine = create_async_engine(parsed, connect_args={"timeout": busy_ms / 1000}, **kwargs)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -26,13 +40,13 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
             cursor.close()
 
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
-    return create_async_engine(url, pool_pre_ping=True, **kwargs)
+    return create_async_engine(parsed, pool_pre_ping=True, **kwargs)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

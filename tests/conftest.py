@@ -35,7 +35,7 @@ class Database:
     def __init__(self, backend: str, tmp_path: os.PathLike[str]) -> None:
         self.backend = backend
         if backend == "sqlite":
-            self.url = f"sqlite+aiosqlite:///{tmp_path}/ocop-test.db"
+            self.url = f"sqlite+direct:///{tmp_path}/ocop-test.db"
             self.schema = ""
         else:
             self.url = PG_URL

@@ -61,7 +61,7 @@ def query(url: str, statement):  # noqa: ANN001, ANN201
 
 
 def test_officer_and_broadcast_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # noqa: ANN001
-    url = f"sqlite+aiosqlite:///{tmp_path}/cli.db"
+    url = f"sqlite+direct:///{tmp_path}/cli.db"
     monkeypatch.setenv("OCOP_DATABASE_URL", url)
     monkeypatch.chdir(tmp_path)
     assert Settings().database_url == url
@@ -129,7 +129,7 @@ def deliver_files(url: str) -> list[tuple[str, str, str, bytes]]:
 
 
 def test_broadcast_send_with_a_photo_or_a_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # noqa: ANN001
-    url = f"sqlite+aiosqlite:///{tmp_path}/cli.db"
+    url = f"sqlite+direct:///{tmp_path}/cli.db"
     monkeypatch.setenv("OCOP_DATABASE_URL", url)
     monkeypatch.chdir(tmp_path)
     seed(url)
@@ -169,7 +169,7 @@ def test_broadcast_send_with_a_photo_or_a_document(tmp_path: Path, monkeypatch: 
 def test_a_bad_file_is_refused_and_nothing_is_created(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys,  # noqa: ANN001
                                                       option: str, name: str, content: bytes | None,
                                                       error: str) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path}/cli.db"
+    url = f"sqlite+direct:///{tmp_path}/cli.db"
     monkeypatch.setenv("OCOP_DATABASE_URL", url)
     monkeypatch.chdir(tmp_path)
     seed(url)

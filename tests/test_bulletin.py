@@ -104,7 +104,7 @@ async def test_bulletin_goes_to_subscribers_with_chart_and_text(database: Databa
 
 
 def test_officer_cli_create_preview_send(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # noqa: ANN001
-    monkeypatch.setenv("OCOP_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/cli.db")
+    monkeypatch.setenv("OCOP_DATABASE_URL", f"sqlite+direct:///{tmp_path}/cli.db")
     monkeypatch.chdir(tmp_path)
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "Xoài,Chợ,kg,42.000,38000\nSen,Chợ,kg,nhiều,1\n", encoding="utf-8")

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def chat(tmp_path: Path, lines: list[str], user: str = "nong-dan-1") -> str:
-    env = {**os.environ, "OCOP_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'ocop.db'}", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "OCOP_DATABASE_URL": f"sqlite+direct:///{tmp_path / 'ocop.db'}", "PYTHONPATH": str(ROOT)}
     env.pop("OCOP_TELEGRAM_TOKEN", None)
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "chat", "--user", user],
@@ -61,6 +61,6 @@ def test_help_lists_every_command(capsys) -> None:  # noqa: ANN001
 
 
 def test_db_upgrade_creates_the_schema(monkeypatch, capsys, tmp_path: Path) -> None:  # noqa: ANN001
-    monkeypatch.setenv("OCOP_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    monkeypatch.setenv("OCOP_DATABASE_URL", f"sqlite+direct:///{tmp_path / 'x.db'}")
     assert main(["db", "upgrade"]) == 0
     assert (tmp_path / "x.db").exists() and "newest schema" in capsys.readouterr().out

@@ -220,7 +220,7 @@ async def test_the_export_opens_with_openpyxl_and_holds_the_seeded_rows(officer_
 
 
 def test_cli_calendar_import_list_and_export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # noqa: ANN001
-    monkeypatch.setenv("OCOP_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/cli.db")
+    monkeypatch.setenv("OCOP_DATABASE_URL", f"sqlite+direct:///{tmp_path}/cli.db")
     monkeypatch.chdir(tmp_path)
     assert main(["db", "upgrade"]) == 0
     bad = tmp_path / "bad.csv"

@@ -395,7 +395,7 @@ async def test_run_stops_naming_the_missing_zalo_variable(tmp_path: Any) -> None
     from bot.config import ConfigError, Settings
     from bot.runner import run_forever
 
-    settings = Settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{tmp_path}/x.db",  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_url=f"sqlite+direct:///{tmp_path}/x.db",  # type: ignore[call-arg]
                         zalo_app_id="1", zalo_oa_secret="o")
     with pytest.raises(ConfigError, match="OCOP_ZALO_APP_SECRET"):
         await run_forever(settings)

@@ -81,3 +81,43 @@ async def send_reply_with_retries(channel: Channel, user_id: str, message: Outgo
             log.warning("reply on %s not delivered: %s (%s)", channel.name, exc.failure, exc.detail)
             metrics.REPLIES.labels(channel.name, str(exc.failure)).inc()
             return
+
+
+class ReplyOrder:
+    """Replies to one user leave in the order that user's updates arrived.
+
+    The engine handles a user's updates one at a time, in order, but a channel sends the replies after
+    the engine is done: two quick updates (a double tap, then an answer) would race to the platform and
+    the second reply could overtake the first. A channel takes a `Turn` when an update arrives, before
+    its first await, and waits for it before sending."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, asyncio.Future[None]] = {}
+
+    def arrive(self, user_id: str) -> Turn:
+        previous = self._last.get(user_id)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._last[user_id] = done
+        return Turn(self, user_id, previous, done)
+
+    def _finished(self, user_id: str, done: asyncio.Future[None]) -> None:
+        if not done.done():
+            done.set_result(None)
+        if self._last.get(user_id) is done:
+            del self._last[user_id]
+
+
+class Turn:
+    """One update's place in its user's queue of replies: `await wait()` before sending, `finish()`
+    always (a failed or cancelled update must not hold back the next one)."""
+
+    def __init__(self, order: ReplyOrder, user_id: str, previous: asyncio.Future[None] | None,
+                 done: asyncio.Future[None]) -> None:
+        self._order, self._user_id, self._previous, self._done = order, user_id, previous, done
+
+    async def wait(self) -> None:
+        if self._previous is not None:
+            await asyncio.shield(self._previous)
+
+    def finish(self) -> None:
+        self._order._finished(self._user_id, self._done)

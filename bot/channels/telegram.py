@@ -29,7 +29,7 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.channels.base import Handle, SendError, SendFailure, send_reply_with_retries, split_text
+from bot.channels.base import Handle, ReplyOrder, SendError, SendFailure, send_reply_with_retries, split_text
 from bot.config import Settings
 from bot.downloads import register_downloader
 from bot.engine import DatabaseUnavailable
@@ -52,6 +52,7 @@ class TelegramChannel:
         self.settings = settings
         self.http = http
         self.command_texts = command_texts or {}
+        self.order = ReplyOrder()
         self.webhook = bool(settings.webhook_url)
         builder = (
             ApplicationBuilder()
@@ -138,15 +139,20 @@ class TelegramChannel:
             return
         # handle() must be the first await: updates run concurrently, and one user's updates keep
         # their order only if each reaches the engine's per-user lock in the order PTB started them.
-        outcome = await self.handle(inbound)
-        replies, pushes = (outcome.replies, outcome.pushes) if isinstance(outcome, Handled) else (outcome, [])
-        if update.callback_query is not None:
-            try:
-                await update.callback_query.answer()
-            except (BadRequest, NetworkError):
-                pass  # an old query cannot be answered; the press was still handled
-        for message in replies:
-            await self.send_reply(inbound.user_id, message)
+        turn = self.order.arrive(inbound.user_id)
+        try:
+            outcome = await self.handle(inbound)
+            replies, pushes = (outcome.replies, outcome.pushes) if isinstance(outcome, Handled) else (outcome, [])
+            if update.callback_query is not None:
+                try:
+                    await update.callback_query.answer()
+                except (BadRequest, NetworkError):
+                    pass  # an old query cannot be answered; the press was still handled
+            await turn.wait()  # the replies to this user's earlier updates have left
+            for message in replies:
+                await self.send_reply(inbound.user_id, message)
+        finally:
+            turn.finish()
         for push in pushes:  # other Telegram users (an officer, the producer an officer answered)
             await self.send_reply(push.user_id, push.message)
 

@@ -30,7 +30,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.channels.base import Handle, SendError, SendFailure, send_reply_with_retries, split_text
+from bot.channels.base import Handle, ReplyOrder, SendError, SendFailure, send_reply_with_retries, split_text
 from bot.channels.zalo_client import (
     BLOCKED_CODES,
     REFUSED_CODES,
@@ -76,6 +76,7 @@ class ZaloChannel:
         self.clock = clock
         self.healthy = True  # False after a token refresh failed, until a send works again
         self._tasks: set[asyncio.Task[None]] = set()
+        self.order = ReplyOrder()
         register_downloader(self.name, self.download)
 
     async def start(self) -> None:
@@ -131,7 +132,8 @@ class ZaloChannel:
 
     async def _process(self, inbound: Inbound) -> None:
         # handle() is the first await: tasks start in arrival order, so one user's events reach the
-        # engine's per-user lock in the order Zalo sent them.
+        # engine's per-user lock in the order Zalo sent them (and their replies leave in that order).
+        turn = self.order.arrive(inbound.user_id)
         try:
             for _ in range(5):  # Zalo has our 200 already: keep trying while the database is back in ~1 min
                 try:
@@ -142,10 +144,13 @@ class ZaloChannel:
             else:
                 log.error("a zalo event was lost: the database stayed unreachable")
                 return
+            await turn.wait()
             for message in replies:
                 await self.send_reply(inbound.user_id, message)
         except Exception:
             log.exception("a zalo event failed after the webhook answered")
+        finally:
+            turn.finish()
 
     async def download(self, url: str) -> bytes:
         """The bytes of a file a user sent: the signed event gives its URL on Zalo's servers. Only
