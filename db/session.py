@@ -9,8 +9,6 @@ from sqlalchemy.dialects import registry
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from db.sqlite_direct import BUSY_TIMEOUT_MS
-
 registry.register("sqlite.direct", "db.sqlite_direct", "SQLiteDialect_direct")
 
 
@@ -30,8 +28,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("max_overflow", 0)
         kwargs.setdefault("pool_timeout", 120)
         kwargs.setdefault("pool_reset_on_return", None)  # every session ends in commit or rollback already
-        # The direct driver waits for another process's lock on the event loop: briefly (see its module).
-        busy_ms = BUSY_TIMEOUT_MS if parsed.get_driver_name() == "direct" else 30_000
+        # The direct driver waits for another connection's write lock in asyncio, not in SQLite's busy
+        # handler, which would block the event loop (see db/sqlite_direct.py).
+        busy_ms = 0 if parsed.get_driver_name() == "direct" else 30_000
         engine = create_async_engine(parsed, connect_args={"timeout": busy_ms / 1000}, **kwargs)
 
         @event.listens_for(engine.sync_engine, "connect")

@@ -2,7 +2,7 @@
 
 The rest of the suite runs on it through the `database` fixture; these tests pin what is particular to
 it: plain `sqlite:///` URLs use it, aiosqlite URLs still work and give the same conversation, and a
-write lock held by another process neither loses an update nor freezes the event loop for long."""
+write lock held by another writer neither loses an update nor freezes the event loop."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from bot.app import App
 from bot.config import Settings
 from bot.messages import Inbound, Kind
 from db.session import create_engine
-from db.sqlite_direct import BUSY_TIMEOUT_MS
 from tests.transcript import Chat
 
 
@@ -45,7 +44,8 @@ async def test_plain_sqlite_url_uses_the_direct_driver(tmp_path: Path) -> None:
         assert engine.dialect.driver == "direct"
         async with engine.connect() as connection:
             assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
-            assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == BUSY_TIMEOUT_MS
+            # SQLite's own busy handler would block the event loop: the driver waits in asyncio instead.
+            assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 0
             assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
     finally:
         await engine.dispose()
@@ -76,13 +76,12 @@ async def test_concurrent_updates_keep_each_users_order(tmp_path: Path) -> None:
         await app.close()
 
 
-async def test_a_lock_held_by_another_process_delays_but_loses_nothing(tmp_path: Path) -> None:
-    """Another writer (the CLI, say) holds SQLite's write lock for longer than the busy timeout: the
-    update waits, is retried by the engine without blocking the loop for more than the busy timeout at
-    a time, and is handled once the lock is gone."""
+async def test_a_lock_held_by_another_writer_delays_but_neither_loses_nor_freezes(tmp_path: Path) -> None:
+    """Another writer (the CLI, or a second engine in this process) holds SQLite's write lock: the update
+    waits for it without blocking the event loop, and is handled once the lock is gone."""
     url = f"sqlite+direct:///{tmp_path}/locked.db"
     app = await App.create(settings_for(url))
-    held_for = BUSY_TIMEOUT_MS / 1000 * 2.5
+    held_for = 1.2
     locked = threading.Event()
 
     def other_writer() -> None:
@@ -98,7 +97,7 @@ async def test_a_lock_held_by_another_process_delays_but_loses_nothing(tmp_path:
     async def ticker(stop: asyncio.Event) -> None:
         last = time.perf_counter()
         while not stop.is_set():
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.01)
             now = time.perf_counter()
             gaps.append(now - last)
             last = now
@@ -117,7 +116,7 @@ async def test_a_lock_held_by_another_process_delays_but_loses_nothing(tmp_path:
         await asyncio.to_thread(writer.join)
         assert replies and "Trợ lý OCOP" in replies[0].text
         assert waited >= held_for * 0.8  # it really waited for the other writer
-        assert max(gaps) < BUSY_TIMEOUT_MS / 1000 + 0.5  # the loop ran between attempts
+        assert len(gaps) > 20 and max(gaps) < 0.25  # and the loop kept running meanwhile
         async with app.sessions() as session:
             count = (await session.execute(text("SELECT count(*) FROM users WHERE channel_user_id = 'late'"))).scalar()
         assert count == 1
