@@ -2,6 +2,7 @@
 webhook event carries the file's URL, the channel downloads it, and the preview is uploaded to the stand-in
 OA API and shown as producers on Zalo will get it: the attachment, then the text."""
 
+# ruff: noqa: F811 - `api` and `bot` are fixtures imported from tests/zalo_driver.py, then taken as parameters
 from __future__ import annotations
 
 import itertools
@@ -12,16 +13,17 @@ import pytest
 from tests.broadcast_files import pdf, photo
 from tests.conftest import Database
 from tests.fakes.zalo_api import FakeZaloApi
-from tests.zalo_driver import ZaloBot, ZaloUser, fixture, running_zalo, zalo_settings
+from tests.zalo_driver import (
+    ZaloBot,
+    ZaloUser,
+    api,  # noqa: F401 - pytest fixtures (shared, see there)
+    fixture,
+    running_zalo,
+    zalo_settings,
+)
 
 OFFICER = "1111222233334444555"
 _ids = itertools.count(1)
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeZaloApi]:
-    async with FakeZaloApi() as server:
-        yield server
 
 
 @pytest.fixture

@@ -1,12 +1,12 @@
 """The Zalo OA channel end to end: real signed webhook posts, the stand-in OA API and OAuth server,
 a real database (SQLite and PostgreSQL)."""
 
+# ruff: noqa: F811 - `api` and `bot` are fixtures imported from tests/zalo_driver.py, then taken as parameters
 from __future__ import annotations
 
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -23,22 +23,9 @@ from db.session import session_factory
 from db.zalo_tokens import ZaloTokenStore
 from tests.conftest import Database
 from tests.fakes.zalo_api import FakeZaloApi
-from tests.zalo_driver import ZaloBot, ZaloUser, fixture, running_zalo, sign, zalo_settings
+from tests.zalo_driver import ZaloBot, ZaloUser, api, bot, fixture, running_zalo, sign, zalo_settings  # noqa: F401 - pytest fixtures (shared, see there)
 
 USER = "2468458835296117922"
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeZaloApi]:
-    async with FakeZaloApi() as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(database: Database, api: FakeZaloApi) -> AsyncIterator[ZaloBot]:
-    running = await running_zalo(database, api)
-    yield running
-    await running.stop()
 
 
 async def count(bot: ZaloBot, model: type[Any]) -> int:

@@ -1,30 +1,13 @@
 """A complete self-assessment over Zalo: signed webhook events in, OA API messages out, the result stored."""
 
+# ruff: noqa: F811 - `api` and `bot` are fixtures imported from tests/zalo_driver.py, then taken as parameters
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from tests.assessment_helpers import SET, all_top, assessments_of, sheet_of
-from tests.conftest import Database
 from tests.fakes.zalo_api import FakeZaloApi
-from tests.zalo_driver import ZaloBot, ZaloUser, running_zalo
+from tests.zalo_driver import ZaloBot, ZaloUser, api, bot, running_zalo  # noqa: F401 - pytest fixtures (shared, see there)
 
 USER = "2468458835296117922"
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeZaloApi]:
-    async with FakeZaloApi() as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(database: Database, api: FakeZaloApi) -> AsyncIterator[ZaloBot]:
-    running = await running_zalo(database, api)
-    yield running
-    await running.stop()
 
 
 def shown_answer_payloads(user: ZaloUser) -> list[str]:

@@ -8,11 +8,13 @@ import itertools
 import json
 import re
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 
 from bot.app import App
 from bot.channels.zalo import ZaloChannel
@@ -144,3 +146,19 @@ class ZaloUser:
 
     def labels(self) -> list[str]:
         return [label for m in self.replies for label in m.labels]
+
+
+# Fixtures shared by the Zalo test modules (import them by name: `from tests.zalo_driver import api, bot`).
+@pytest.fixture
+async def api() -> AsyncIterator[FakeZaloApi]:
+    """The stand-in Zalo OA API and OAuth server."""
+    async with FakeZaloApi() as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(database: Database, api: FakeZaloApi) -> AsyncIterator[ZaloBot]:
+    """The bot with its Zalo channel on the stand-in API, on each database backend."""
+    running = await running_zalo(database, api)
+    yield running
+    await running.stop()
