@@ -3,7 +3,7 @@ reminders and more) in the database; time for a tick to find and enqueue the due
 memory of a process doing it, with 0 and with N pending. Each measurement runs in a fresh process.
 No reminder is held in the scheduler: memory must not grow with N.
 
-    /work/venv/bin/python bench/reminders.py [--pending 100000] [--database-url URL]
+    python -m bench.reminders [--pending 100000] [--database-url URL] [--sqlite-driver direct|aiosqlite]
 """
 
 from __future__ import annotations
@@ -61,15 +61,32 @@ async def measure(url: str) -> dict[str, float]:
     sources = build_sources(app)
     scheduler = PushScheduler(app.sessions, sources["reminder"], sources["bulletin"])  # type: ignore[arg-type]
     rss_before = psutil.Process().memory_info().rss
+    stalls: list[float] = []
+    ticking = asyncio.Event()
+
+    async def watch_loop() -> None:
+        """How long the event loop goes without running anything else (a webhook would wait that long)."""
+        last = time.perf_counter()
+        while not ticking.is_set():
+            await asyncio.sleep(0.001)
+            now = time.perf_counter()
+            stalls.append(now - last)
+            last = now
+
+    watcher = asyncio.create_task(watch_loop())
+    await asyncio.sleep(0.01)
     started = time.perf_counter()
     enqueued = await scheduler.tick(NOW)
     first = time.perf_counter() - started
+    ticking.set()
+    await watcher
     started = time.perf_counter()
     again = await scheduler.tick(NOW + timedelta(minutes=5))
     second = time.perf_counter() - started
     await app.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return {"enqueued": enqueued, "again": again, "first_tick_s": first, "next_tick_s": second,
+            "longest_stall_s": max(stalls),
             "rss_before_tick_mb": rss_before / 2**20, "peak_rss_mb": peak / 2**20}
 
 
@@ -82,6 +99,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pending", type=int, default=100_000)
     parser.add_argument("--database-url", default="", help="an EMPTY database to fill (default: SQLite files)")
+    parser.add_argument("--sqlite-driver", default="direct", choices=("direct", "aiosqlite"),
+                        help="SQLite driver for the default files (sqlite+direct is the bot's default)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -92,7 +111,7 @@ def main() -> None:
     cases = {"0 pending": (0, True), f"{args.pending} pending, none due": (args.pending, False),
              f"{args.pending} pending, spread (some due)": (args.pending, True)}
     for number, (name, (pending, spread)) in enumerate(cases.items()):
-        url = args.database_url if args.database_url and pending else f"sqlite+direct:///{folder}/r{number}.db"
+        url = args.database_url if args.database_url and pending else f"sqlite+{args.sqlite_driver}:///{folder}/r{number}.db"
         started = time.perf_counter()
         asyncio.run(fill(url, pending, spread))
         print(f"filled {name} in {time.perf_counter() - started:.1f} s", flush=True)
@@ -100,6 +119,7 @@ def main() -> None:
     for name, r in results.items():
         print(f"{name:>36}: first tick {r['first_tick_s'] * 1000:7.1f} ms ({int(r['enqueued'])} due, enqueued); "
               f"next tick {r['next_tick_s'] * 1000:6.1f} ms ({int(r['again'])} new); "
+              f"longest event-loop stall in the first {r['longest_stall_s'] * 1000:6.1f} ms; "
               f"peak RSS {r['peak_rss_mb']:.1f} MB (before the tick {r['rss_before_tick_mb']:.1f} MB)")
 
 

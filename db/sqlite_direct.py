@@ -8,8 +8,9 @@ asyncio layer accepts it, with the asyncio-aware pool. bench/throughput.py measu
 (pipeline/echo ratio 0.37-0.49 with aiosqlite, 0.6-0.8 with this, on the same machine and run).
 
 What that implies, and why it is safe here:
-- A statement blocks the event loop while it runs. Ours are short; the long ones (a 5,000-row
-  broadcast, an export) take tens of milliseconds. Several bot processes belong on PostgreSQL anyway.
+- A statement blocks the event loop while it runs. Ours are short, and a long run of them yields to
+  the loop every YIELD_EVERY_SECONDS, so other tasks wait at most one statement plus that: bench/
+  reminders.py prints the longest stall. Several bot processes belong on PostgreSQL anyway.
 - Waiting for a write lock held by another connection must NOT block the loop: that connection may be
   a transaction of this very process waiting for the loop (say, for an HTTP answer). So SQLite's own
   busy handler is off (timeout 0) and a statement refused with SQLITE_BUSY is retried here after an
@@ -34,6 +35,10 @@ from sqlalchemy.util.concurrency import await_, in_greenlet
 
 BUSY_TIMEOUT_SECONDS = 30.0
 _FIRST_WAIT, _LONGEST_WAIT = 0.001, 0.05
+# A long run of statements (a reminder tick over 100,000 dates, a 5,000-row broadcast) lets the loop
+# run other tasks at least this often: webhooks and sends go on, the connection stays with its owner.
+YIELD_EVERY_SECONDS = 0.01
+_last_yield = time.perf_counter()
 
 
 async def _nothing() -> None:
@@ -63,7 +68,13 @@ def _patiently(call: Any, *args: Any) -> Any:
                 raise
             await_(asyncio.sleep(wait))
             wait = min(wait * 2, _LONGEST_WAIT)
-    await_(_nothing())
+    global _last_yield
+    now = time.perf_counter()
+    if now - _last_yield >= YIELD_EVERY_SECONDS:
+        await_(asyncio.sleep(0))
+        _last_yield = time.perf_counter()
+    else:
+        await_(_nothing())
     return result
 
 

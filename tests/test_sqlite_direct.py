@@ -122,3 +122,37 @@ async def test_a_lock_held_by_another_writer_delays_but_neither_loses_nor_freeze
         assert count == 1
     finally:
         await app.close()
+
+
+async def test_a_long_run_of_statements_lets_the_loop_breathe(tmp_path: Path) -> None:
+    """Thousands of statements in one transaction (a reminder tick, a big broadcast) must not hold the
+    event loop for their whole duration: the driver yields between statements every few milliseconds."""
+    engine = create_engine(f"sqlite+direct:///{tmp_path}/long.db")
+    ticks: list[float] = []
+    done = asyncio.Event()
+
+    async def ticker() -> None:
+        while not done.is_set():
+            ticks.append(time.perf_counter())
+            await asyncio.sleep(0)
+
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE t (n INTEGER PRIMARY KEY, label TEXT)"))
+        ticking = asyncio.create_task(ticker())
+        await asyncio.sleep(0)
+        started = time.perf_counter()
+        async with engine.begin() as connection:
+            for n in range(4000):
+                await connection.execute(text("INSERT INTO t VALUES (:n, :label)"), {"n": n, "label": f"row {n}"})
+        ended = time.perf_counter()
+        done.set()
+        await ticking
+        async with engine.connect() as connection:
+            assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 4000
+        timeline = [started, *(t for t in ticks if started < t < ended), ended]
+        longest = max(b - a for a, b in zip(timeline, timeline[1:], strict=False))
+        assert ended - started > 0.1, "the run must be long enough to show anything"
+        assert longest < 0.06, f"the loop was held {longest * 1000:.0f} ms at once in a {ended - started:.2f} s run"
+    finally:
+        await engine.dispose()
