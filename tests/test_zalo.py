@@ -183,15 +183,7 @@ async def test_onboarding_and_settings_over_zalo(bot: ZaloBot, api: FakeZaloApi)
 
 async def test_phone_shared_through_zalo_info_form_is_stored(bot: ZaloBot, api: FakeZaloApi) -> None:
     user = ZaloUser(bot, api)
-    await user.follow()
-    for step in ("Tiếng Việt", "Đồng ý"):
-        await user.press(step)
-    await user.send("HTX Sen Vàng")
-    await user.press("Hợp tác xã")
-    await user.send("cao lanh")
-    await user.press("Phường Cao Lãnh")
-    await user.press("Thực phẩm")
-    await user.send("Xoài sấy dẻo")
+    await user.answer_profile_until_phone()
     await user.submit_phone("84912345678")  # user_submit_info: Zalo's own "share my info" form
     assert "Hồ sơ của bạn đã được lưu" in user.text
     async with bot.app.sessions() as session:

@@ -16,15 +16,7 @@ def shown_answer_payloads(user: ZaloUser) -> list[str]:
 
 async def test_complete_self_assessment_over_zalo(bot: ZaloBot, api: FakeZaloApi) -> None:
     user = ZaloUser(bot, api, USER)
-    await user.follow()
-    for press in ("Tiếng Việt", "Đồng ý"):
-        await user.press(press)
-    await user.send("HTX Sen Vàng")
-    await user.press("Hợp tác xã")
-    await user.send("cao lanh")
-    await user.press("Phường Cao Lãnh")
-    await user.press("Thực phẩm")
-    await user.send("Xoài sấy dẻo")
+    await user.answer_profile_until_phone()
     await user.send("0912 345 678")
     await user.press("Tự đánh giá")
     await user.press("Làm bài mới")

@@ -121,6 +121,19 @@ class ZaloUser:
     async def follow(self) -> list[SentMessage]:
         return await self._deliver(fixture("follow", follower={"id": self.user_id}))
 
+    async def answer_profile_until_phone(self) -> None:
+        """Follow, choose Vietnamese, agree, and answer the profile up to the phone question (6/6)."""
+        await self.follow()
+        for label in ("Tiếng Việt", "Đồng ý"):
+            await self.press(label)
+        await self.send("HTX Sen Vàng")
+        await self.press("Hợp tác xã")
+        await self.send("cao lanh")
+        await self.press("Phường Cao Lãnh")
+        await self.press("Thực phẩm")
+        await self.send("Xoài sấy dẻo")
+        assert "Câu 6/6" in self.text, self.text
+
     async def send(self, text: str) -> list[SentMessage]:
         event = fixture("text", sender={"id": self.user_id}, message={"text": text, "msg_id": f"t{next(_msg_ids):019d}"})
         return await self._deliver(event)
