@@ -18,9 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.app import App  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.delivery import DeliveryWorker  # noqa: E402
-from bot.pushes import build_sources  # noqa: E402
+from bot.core.config import Settings  # noqa: E402
+from bot.push_wiring import build_sources  # noqa: E402
+from bot.pushes.delivery import DeliveryWorker  # noqa: E402
 from tests.fakes import FakeBotApi  # noqa: E402
 from tests.pushes_support import add_producers, broadcast, send_only_telegram, statuses  # noqa: E402
 

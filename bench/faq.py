@@ -18,8 +18,8 @@ from pathlib import Path
 import yaml
 
 from bot.content import load_content
-from bot.faq_search import FaqIndex, is_good_enough
-from bot.i18n import I18n
+from bot.core.i18n import I18n
+from bot.domain.faq_search import FaqIndex, is_good_enough
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 SETS = {"labelled": DATA / "faq_questions.yaml", "held-out": DATA / "faq_questions_heldout.yaml"}

@@ -53,9 +53,9 @@ async def measure(url: str) -> dict[str, float]:
     import psutil
 
     from bot.app import App
-    from bot.config import Settings
-    from bot.pushes import build_sources
-    from bot.scheduler import PushScheduler
+    from bot.core.config import Settings
+    from bot.push_wiring import build_sources
+    from bot.pushes.scheduler import PushScheduler
 
     app = await App.create(Settings(database_url=url, _env_file=None), migrate=False)  # type: ignore[call-arg]
     sources = build_sources(app)

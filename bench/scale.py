@@ -22,7 +22,7 @@ from pathlib import Path
 import aiohttp
 
 from bot.app import App
-from bot.config import Settings
+from bot.core.config import Settings
 from tests.fakes import FakeBotApi
 from tests.processes import fresh_database, post, start_bot, stop_bot
 from tests.pushes_support import set_limit

@@ -22,7 +22,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filte
 
 from bot.app import App
 from bot.channels.telegram import TelegramChannel
-from bot.config import Settings
+from bot.core.config import Settings
 from tests.fakes import FakeBotApi
 
 CONCURRENT_UPDATES = 64

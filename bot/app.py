@@ -1,4 +1,5 @@
-"""Wiring: settings → database → content → catalogs → engine, and the one list of channels that run."""
+"""Wiring: settings → database → content → catalogs → engine; `connect` plugs a channel into what the
+handlers use of it (file downloads). Which channels run is decided in bot/runner.py."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.config import Settings
 from bot.content import Content, load_content
-from bot.engine import Engine
-from bot.i18n import I18n
+from bot.core.config import Settings
+from bot.core.downloads import register_downloader
+from bot.core.engine import Engine
+from bot.core.i18n import I18n
 from db.migrate import upgrade
 from db.session import create_engine, session_factory
 from handlers import build_router
@@ -43,7 +45,7 @@ class App:
             await upgrade(db)
         sessions = session_factory(db)
         if migrate:  # OCOP_OFFICERS already in the database become officers now, not at their next message
-            from bot.roles import apply_configured_officers
+            from bot.officer.roles import apply_configured_officers
 
             await apply_configured_officers(sessions, settings.officer_ids())
         engine = Engine(sessions, build_router(), content, i18n, settings, **engine_kwargs)
@@ -51,11 +53,18 @@ class App:
 
     def command_texts(self) -> dict[str, dict[str, str]]:
         """Telegram's command menu in each language (default = the default locale)."""
-        from handlers.menu import COMMANDS
+        from handlers.producer.menu import COMMANDS
 
         texts = {loc: {name: self.i18n.translator(loc)(msgid) for name, msgid in COMMANDS.items()} for loc in ("vi", "en")}
         texts["default"] = texts[self.settings.default_locale]
         return texts
+
+    def connect(self, channel: Any) -> Any:
+        """Let handlers read files users send on `channel` (a channel with `download(file_id)`); returns it."""
+        download = getattr(channel, "download", None)
+        if download is not None:
+            register_downloader(channel.name, download)
+        return channel
 
     async def close(self) -> None:
         await self.db.dispose()

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import text
 
 from bot.app import App
-from bot.delivery import DeliveryWorker, backlog
-from bot.http import HttpServer
+from bot.core.http import HttpServer
+from bot.pushes.delivery import DeliveryWorker, backlog
 from db.models import utcnow
 
 

@@ -10,18 +10,18 @@ from typing import TYPE_CHECKING
 
 from bot.app import App
 from bot.channels.base import Channel
-from bot.config import ConfigError, Settings
+from bot.core.config import ConfigError, Settings
 
 if TYPE_CHECKING:
-    from bot.http import HttpServer
-    from bot.scheduler import PushScheduler
+    from bot.core.http import HttpServer
+    from bot.pushes.scheduler import PushScheduler
 
 log = logging.getLogger(__name__)
 
 
 async def run_forever(settings: Settings) -> None:
     from bot.channels.telegram import TelegramChannel
-    from bot.http import HttpServer
+    from bot.core.http import HttpServer
 
     channels: list[Channel] = []
     if settings.telegram_token:
@@ -34,7 +34,7 @@ async def run_forever(settings: Settings) -> None:
     app = await App.create(settings)
     http = HttpServer(settings.http_host, settings.http_port)
     if settings.telegram_token:
-        telegram = TelegramChannel(app.engine.handle_all, settings, http=http, command_texts=app.command_texts())
+        telegram = app.connect(TelegramChannel(app.engine.handle, settings, http=http, command_texts=app.command_texts()))
         channels.append(telegram)
     if settings.zalo_app_id:
         from bot.zalo_setup import build_zalo_channel
@@ -44,9 +44,9 @@ async def run_forever(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    from bot.broadcast_progress import BroadcastProgress
+    from bot.broadcasts.progress import BroadcastProgress
     from bot.health import register_health_checks
-    from bot.pushes import start_pushes
+    from bot.push_wiring import start_pushes
 
     scheduler = None
     sending: asyncio.Task[None] | None = None

@@ -18,20 +18,30 @@ What that implies, and why it is safe here:
   thread. Retrying the statement is what SQLite documents for SQLITE_BUSY; with Python's implicit
   BEGIN before the first write no read snapshot is held then, so the retry cannot loop on a stale one.
 - Within one process the pool has one connection (db/session.py): transactions queue in asyncio.
+
+Public SQLAlchemy API only: the dialect is the stock pysqlite one (subclassed, as third-party dialects
+are written), the pool is `AsyncAdaptedQueuePool`, and the only way it awaits from inside a statement
+(the busy wait, the yield to the loop) is `AdaptedConnection.run_async`, the documented hook for sync-style
+DBAPI code to await in SQLAlchemy's asyncio layer (since 1.4.30); outside that layer it raises
+`MissingGreenlet`, and the driver then behaves as plain sqlite3. tests/test_sqlite_direct.py fails if
+either moves. SQLAlchemy calls `_async_soft_close()` on the cursors of every async dialect; ours has it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import sqlite3
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import pool
 from sqlalchemy.dialects.sqlite.base import SQLiteExecutionContext
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+from sqlalchemy.engine import AdaptedConnection
 from sqlalchemy.engine.url import URL
-from sqlalchemy.util.concurrency import await_, in_greenlet
+from sqlalchemy.exc import MissingGreenlet
 
 BUSY_TIMEOUT_SECONDS = 30.0
 _FIRST_WAIT, _LONGEST_WAIT = 0.001, 0.05
@@ -45,6 +55,38 @@ async def _nothing() -> None:
     return None
 
 
+class _LoopBridge(AdaptedConnection):
+    """Only for `run_async`: SQLAlchemy's public way to await a coroutine from a sync-style DBAPI method."""
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        self._connection = None
+
+
+_BRIDGE = _LoopBridge()
+
+
+def _await(make: Callable[[], Awaitable[Any]]) -> bool:
+    """Await `make()` on the event loop from inside SQLAlchemy's asyncio layer; False (nothing awaited)
+    when called outside it, e.g. from a plain sync engine."""
+    made: list[Any] = []
+
+    def start(_driver_connection: object) -> Awaitable[Any]:
+        made.append(make())
+        return made[0]
+
+    try:
+        _BRIDGE.run_async(start)
+    except MissingGreenlet:
+        for awaitable in made:
+            close = getattr(awaitable, "close", None)
+            if close is not None:
+                close()  # never awaited: say so to nobody (no "never awaited" warning)
+        return False
+    return True
+
+
 def _busy(exc: sqlite3.OperationalError) -> bool:
     """Locked by another connection, so waiting helps. Not SQLITE_BUSY_SNAPSHOT: a transaction that read
     an older snapshot can never write; it fails at once and the engine runs it again from the start."""
@@ -54,27 +96,26 @@ def _busy(exc: sqlite3.OperationalError) -> bool:
 
 def _patiently(call: Any, *args: Any) -> Any:
     """Run a sqlite3 call; while the database is locked by another connection, sleep in asyncio (the
-    loop runs meanwhile) and try again. Then await a coroutine that finishes at once: SQLAlchemy's
-    AsyncConnection checks that a statement awaited something, else it suspects a sync driver."""
-    if not in_greenlet():  # called outside SQLAlchemy's asyncio layer: plain sqlite3 behaviour
-        return call(*args)
+    loop runs meanwhile) and try again. Then await a coroutine that finishes at once (or, every
+    YIELD_EVERY_SECONDS, one that lets the loop run): SQLAlchemy's AsyncConnection checks that a
+    statement awaited something, else it suspects a sync driver. Outside SQLAlchemy's asyncio layer
+    nothing can be awaited: a busy database raises at once, as plain sqlite3 with timeout 0 does."""
     deadline, wait = time.monotonic() + BUSY_TIMEOUT_SECONDS, _FIRST_WAIT
     while True:
         try:
             result = call(*args)
             break
         except sqlite3.OperationalError as exc:
-            if not _busy(exc) or time.monotonic() + wait > deadline:
+            if not _busy(exc) or time.monotonic() + wait > deadline or not _await(functools.partial(asyncio.sleep, wait)):
                 raise
-            await_(asyncio.sleep(wait))
             wait = min(wait * 2, _LONGEST_WAIT)
     global _last_yield
     now = time.perf_counter()
     if now - _last_yield >= YIELD_EVERY_SECONDS:
-        await_(asyncio.sleep(0))
-        _last_yield = time.perf_counter()
+        if _await(lambda: asyncio.sleep(0)):
+            _last_yield = time.perf_counter()
     else:
-        await_(_nothing())
+        _await(_nothing)
     return result
 
 

@@ -1,61 +1,44 @@
-"""What the bot does, one module per capability. ROUTERS is the one explicit list the engine routes over."""
+"""What the bot does, by audience: `handlers/producer/` (everything a producer sees; officers are users too)
+and `handlers/officer/` (the officer tools, every router guarded by the role check in
+handlers/officer/guard.py). `build_router()` is the one explicit list the engine routes over."""
 
 from __future__ import annotations
 
-from bot.context import Router
+from bot.core.context import Router
 
 
 def build_router() -> Router:
-    from handlers import (
+    from handlers.officer import (
+        broadcast,
+        broadcast_history,
+        calendar,
+        export,
+        inbox,
+        replies,
+        roles,
+        stats,
+    )
+    from handlers.officer import bulletin as officer_bulletin
+    from handlers.officer import menu as officer_menu
+    from handlers.producer import (
         assessment,
         assessment_result,
         assessment_start,
-        broadcast,
-        broadcast_history,
         bulletins,
         deadlines,
         dossier,
         eligibility,
         faq,
         handoff,
-        inbox,
         menu,
-        officer,
-        officer_bulletin,
-        officer_calendar,
-        officer_export,
-        officer_stats,
+        notifications,
         onboarding,
         profile,
-        pushes,
-        roles,
         settings,
     )
 
-    return Router().include(
-        [
-            onboarding.router,
-            profile.router,
-            settings.router,
-            pushes.router,
-            bulletins.router,
-            eligibility.router,
-            dossier.router,
-            deadlines.router,
-            assessment_start.router,
-            assessment.router,
-            assessment_result.router,
-            faq.router,
-            handoff.router,
-            officer.router,
-            inbox.router,
-            officer_calendar.router,
-            officer_bulletin.router,
-            officer_stats.router,
-            officer_export.router,
-            broadcast.router,
-            broadcast_history.router,
-            roles.router,
-            menu.router,
-        ]
-    )
+    producer = [onboarding, profile, settings, notifications, bulletins, eligibility, dossier, deadlines,
+                assessment_start, assessment, assessment_result, faq, handoff, menu]
+    officer = [officer_menu, inbox, replies, calendar, officer_bulletin, stats, export, broadcast, broadcast_history,
+               roles]
+    return Router().include(module.router for module in [*producer, *officer])

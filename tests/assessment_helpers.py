@@ -51,7 +51,7 @@ async def start_assessment(chat: Chat, rules_label: str = "hiện hành") -> Non
 
 def question_code(chat: Chat) -> str | None:
     """The criterion code the last question's answer buttons carry, or None when no question is shown."""
-    payloads = [b.payload for b in chat.last.flat_buttons() if b.payload.startswith("asm:ans:")] if chat.replies else []
+    payloads = [b.payload for b in chat.last.flat_buttons() if b.payload.startswith("assessment:ans:")] if chat.replies else []
     return payloads[0].split(":")[3] if payloads else None
 
 

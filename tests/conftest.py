@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.app import App
-from bot.config import Settings
+from bot.core.config import Settings
 from db.session import create_engine
 from tests.transcript import Chat
 

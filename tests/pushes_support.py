@@ -13,10 +13,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram import TelegramChannel
-from bot.config import Settings
-from bot.delivery import DeliveryWorker
-from bot.messages import Outgoing, Purpose, Sent
-from bot.outbox import PENDING, SENDING, enqueue, outbox_row
+from bot.core.config import Settings
+from bot.core.messages import Outgoing, Purpose, Sent
+from bot.core.outbox import PENDING, SENDING, enqueue, outbox_row
+from bot.pushes.delivery import DeliveryWorker
 from db.models import ChannelLimit, OutboxMessage, Profile, User
 from tests.fakes import FakeBotApi
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, Update
 
 from bot.app import App
+from bot.channels.telegram import LIMITS as TELEGRAM_LIMITS
 from bot.channels.telegram import to_inbound
 from db.models import ConversationState, ProcessedUpdate, Profile, User
 from tests.fakes import FakeBotApi
@@ -48,7 +49,7 @@ async def reference_run(app: App, api: FakeBotApi, users: list[int]) -> tuple[di
                 update = api.text_update(uid, value)
             inbound = to_inbound(Update.de_json(update, bot))
             assert inbound is not None
-            replies = (await app.engine.handle_all(inbound)).replies
+            replies = (await app.engine.handle(inbound, TELEGRAM_LIMITS)).replies
             assert replies
             answers[uid] = answers.get(uid, 0) + len(replies)
             updates.append(update)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.scoring import score
+from bot.domain.scoring import score
 from db.models import Assessment, Eligibility
 from tests.assessment_helpers import (
     RULES,
@@ -162,18 +162,18 @@ async def test_forged_payloads_change_nothing(app: App, chat: Chat) -> None:
     await start_assessment(chat)
     await answer(chat, {"1.1": 3})
     [row] = await assessments_of(app)
-    await chat.press(f"asm:ans:{row.id}:1.2:9")  # option out of range
+    await chat.press(f"assessment:ans:{row.id}:1.2:9")  # option out of range
     assert "không có trong câu hỏi này" in chat.text and question_code(chat) == "1.2"
-    await chat.press(f"asm:ans:{row.id}:1.5:2")  # not the question being asked
+    await chat.press(f"assessment:ans:{row.id}:1.5:2")  # not the question being asked
     assert "thuộc một câu hỏi khác" in chat.text and question_code(chat) == "1.2"
-    await chat.press(f"asm:ans:{row.id}:9.9:0")  # no such criterion
-    await chat.press("asm:ans:abc")
-    await chat.press("asm:ans:99999999999999999999:1.2:0")  # no overflow error, just not found
+    await chat.press(f"assessment:ans:{row.id}:9.9:0")  # no such criterion
+    await chat.press("assessment:ans:abc")
+    await chat.press("assessment:ans:99999999999999999999:1.2:0")  # no overflow error, just not found
     assert "Không tìm thấy" in chat.text
     intruder = Chat(app.engine, "u2")
     await onboard(intruder)
-    for forged in (f"asm:ans:{row.id}:1.2:1", f"asm:pause:{row.id}", f"asm:back:{row.id}",
-                   f"asm:resume:{row.id}", f"asm:pdf:{row.id}", f"asm:undo:{row.id}"):
+    for forged in (f"assessment:ans:{row.id}:1.2:1", f"assessment:pause:{row.id}", f"assessment:back:{row.id}",
+                   f"assessment:resume:{row.id}", f"assessment:pdf:{row.id}", f"assessment:undo:{row.id}"):
         await intruder.press(forged)
         assert all(r.attachment is None for r in intruder.replies)
         assert question_code(intruder) is None
@@ -187,7 +187,7 @@ async def test_set_without_a_sheet_is_told_plainly_and_148_is_marked_unconfirmed
     await chat.send("menu")
     await chat.click("Tự đánh giá")
     await chat.click("Làm bài mới")
-    await chat.press("asm:set:I.3.d")
+    await chat.press("assessment:set:I.3.d")
     assert "phiếu chấm điểm cho bộ sản phẩm I.3.d" in chat.text and "chưa có trong trợ lý" in chat.text
     assert "Hiện tôi chỉ có phiếu cho: I.3.c" in chat.text
     assert "❓ Hỏi đáp" in chat.labels() and "🏠 Menu chính" in chat.labels()
@@ -257,7 +257,7 @@ async def test_deleting_my_data_deletes_my_assessments(app: App, chat: Chat) -> 
     await start_assessment(chat)
     await answer(chat, {"1.1": 3})
     assert len(await assessments_of(app)) == 1
-    await chat.press("set:delete")
-    await chat.press("set:delete_yes")
+    await chat.press("settings:delete")
+    await chat.press("settings:delete_yes")
     async with app.sessions() as session:
         assert (await session.execute(select(func.count()).select_from(Assessment))).scalar_one() == 0

@@ -18,8 +18,8 @@ from tests.assessment_helpers import (
 from tests.conftest import Database
 from tests.fakes import FakeBotApi
 from tests.pdf_text import pdf_text
+from tests.telegram_driver import USER, TelegramUser, api, payload_for, running_bot, stop_bot, walk_onboarding
 from tests.test_onboarding import onboard
-from tests.test_telegram import USER, TelegramUser, api, payload_for, running_bot, stop_bot, walk_onboarding
 from tests.transcript import Chat
 
 __all__ = ["api"]  # the Bot API stand-in fixture, shared with test_telegram
@@ -98,7 +98,7 @@ async def test_unfinished_or_knocked_out_assessment_cannot_be_exported(app: App,
     await start_assessment(chat)
     await answer(chat, {"1.1": 3})
     [row] = await assessments_of(app)
-    await chat.press(f"asm:pdf:{row.id}")
+    await chat.press(f"assessment:pdf:{row.id}")
     assert chat.last.attachment is None and "đã hoàn thành" in chat.text
     assert question_code(chat) is None
 

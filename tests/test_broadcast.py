@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.broadcast_progress import BroadcastProgress
-from bot.broadcasts import create_broadcast, recipients
+from bot.broadcasts.operations import create_broadcast, recipients
+from bot.broadcasts.progress import BroadcastProgress
 from bot.channels.base import SendError, SendFailure
-from bot.delivery import DeliveryWorker
-from bot.messages import FileRef, Kind, Outgoing, Purpose, Sent
-from bot.pushes import build_sources
-from bot.ratelimit import ChannelLimiter
-from bot.roles import set_role
+from bot.core.messages import FileRef, Kind, Outgoing, Purpose, Sent
+from bot.officer.roles import set_role
+from bot.push_wiring import build_sources
+from bot.pushes.delivery import DeliveryWorker
+from bot.pushes.ratelimit import ChannelLimiter
 from db.models import AuditEntry, Broadcast, ConversationState, OutboxMessage, User
 from tests.broadcast_support import A, seed
 from tests.conftest import Database, make_settings
@@ -69,7 +69,7 @@ async def test_officer_composes_filters_previews_and_confirms(officer_app: App) 
     await seed(officer_app.sessions, officer_app.content)
     officer = Chat(officer_app.engine, "off1")
     await officer.send("hi")
-    await officer.press("off:menu")
+    await officer.press("officer:menu")
     await officer.click("Gửi thông báo")
     await officer.send("Hội chợ OCOP tỉnh mở đăng ký đến 15/12.")
     assert "Số chủ thể sẽ nhận: 6" in officer.text
@@ -100,7 +100,7 @@ async def test_officer_composes_filters_previews_and_confirms(officer_app: App) 
 async def test_typed_time_is_local_and_a_bad_one_changes_nothing(officer_app: App) -> None:
     officer = Chat(officer_app.engine, "off1")
     await officer.send("hi")
-    await officer.press("bc:new")
+    await officer.press("broadcast:new")
     await officer.send("Nhắc lịch tập huấn")
     await officer.click("Xem trước")
     await officer.click("Nhập giờ khác")
@@ -114,7 +114,7 @@ async def test_typed_time_is_local_and_a_bad_one_changes_nothing(officer_app: Ap
     assert broadcast.due_at == T0.replace(month=12, day=5, hour=1, minute=30)
 
 
-@pytest.mark.parametrize("forged", ["bc:confirm", "bc:cancel:1", "role:ok", "role:rm:1", "role:pick:1", "bc:set:group=thuc-pham"])
+@pytest.mark.parametrize("forged", ["broadcast:confirm", "broadcast:cancel:1", "roles:ok", "roles:rm:1", "roles:pick:1", "broadcast:set:group=thuc-pham"])
 async def test_a_producer_pressing_officer_payloads_is_refused_and_nothing_changes(officer_app: App, forged: str) -> None:
     ids = await seed(officer_app.sessions, officer_app.content)
     async with officer_app.sessions() as session, session.begin():  # a real broadcast a producer tries to cancel
@@ -153,7 +153,7 @@ async def test_scheduled_broadcast_waits_for_its_time_and_cancel_sends_nothing(o
 
     officer = Chat(officer_app.engine, "off1")
     await officer.send("hi")
-    await officer.press(f"bc:cancel:{cancelled.id}")
+    await officer.press(f"broadcast:cancel:{cancelled.id}")
     assert "Đã hủy thông báo số 2: 3 tin" in officer.text
     now[0] = T0 + timedelta(hours=2, seconds=1)
     await worker.run_until_idle()
@@ -166,7 +166,7 @@ async def test_scheduled_broadcast_waits_for_its_time_and_cancel_sends_nothing(o
     assert {(r.status, r.outcome_detail) for r in rows} == {("skipped", "cancelled")} and len(rows) == 3
     assert entry.action == "broadcast.cancel" and entry.details == {"broadcast": cancelled.id, "stopped": 3}
     assert later.id == 1
-    await officer.press("bc:history")
+    await officer.press("broadcast:history")
     assert "Số 2 (đã hủy" in officer.text and "Số 1 (đã lên lịch" in officer.text
 
 
@@ -178,7 +178,7 @@ async def test_admin_adds_and_removes_an_officer_in_chat_and_reads_the_audit_log
         await producer.send("hi")
         async with app.sessions() as session, session.begin():
             await set_role(session, "console", "boss", "admin")
-        await admin.press("off:menu")
+        await admin.press("officer:menu")
         await admin.click("Quản lý cán bộ")
         await admin.click("Thêm cán bộ")
         await admin.send("không phải mã")
@@ -187,11 +187,11 @@ async def test_admin_adds_and_removes_an_officer_in_chat_and_reads_the_audit_log
         assert "Cấp quyền cán bộ OCOP cho console:p1" in admin.text
         await admin.click("Xác nhận")
         assert "console:p1 đã là cán bộ OCOP" in admin.text
-        await producer.press("off:menu")
+        await producer.press("officer:menu")
         assert "Công cụ cán bộ" in producer.text and "Quản lý cán bộ" not in producer.text  # officer, not admin
-        await producer.press("role:menu")
+        await producer.press("roles:menu")
         assert "chỉ dành cho cán bộ" in producer.text  # officers cannot manage officers
-        await admin.press("role:menu")
+        await admin.press("roles:menu")
         await admin.click("Bỏ quyền")
         assert "không còn là cán bộ" in admin.text
         await admin.press("audit:list")
@@ -216,7 +216,7 @@ async def test_configured_officers_already_known_are_promoted_at_start(database:
 async def test_a_photo_on_a_channel_that_cannot_download_is_explained_and_the_text_still_asked(officer_app: App) -> None:
     officer = Chat(officer_app.engine, "off1")
     await officer.send("hi")
-    await officer.press("bc:new")
+    await officer.press("broadcast:new")
     photo = officer._inbound(Kind.FILE, text="Ảnh hội chợ", file=FileRef("AgAD-file", "photo.jpg", "image/jpeg", True))
     await officer._deliver(photo)  # the console channel cannot fetch files
     assert "Chưa lấy được tệp này" in officer.text
@@ -250,11 +250,11 @@ async def test_history_shows_outcomes_and_who_was_not_reached(officer_app: App) 
     assert sorted(channel.sent) == sorted(EVERYONE - {"p3"})
     officer = Chat(officer_app.engine, "off1")
     await officer.send("hi")
-    await officer.press(f"bc:show:{broadcast.id}")
+    await officer.press(f"broadcast:show:{broadcast.id}")
     assert "tổng 6, đã gửi 5, bị chặn 1, lỗi 0" in officer.text
     assert "• HTX p3 (đã chặn bot)" in officer.text
     assert "Hủy thông báo này" in officer.labels()[0]  # still "scheduled": the progress task has not run
-    await officer.press("bc:show:999")
+    await officer.press("broadcast:show:999")
     assert "Không tìm thấy" in officer.text
 
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.broadcast_source import BroadcastSource
+from bot.broadcasts.source import BroadcastSource
 from bot.cli import main
-from bot.config import Settings
-from bot.delivery import DeliveryWorker
-from bot.messages import Outgoing, Purpose, Sent
-from bot.ratelimit import ChannelLimiter
+from bot.core.config import Settings
+from bot.core.messages import Outgoing, Purpose, Sent
+from bot.pushes.delivery import DeliveryWorker
+from bot.pushes.ratelimit import ChannelLimiter
 from db.migrate import upgrade
 from db.models import AuditEntry, Broadcast, BroadcastMedia, OutboxMessage, User
 from db.session import create_engine, session_factory

@@ -16,9 +16,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from bot import downloads
 from bot.app import App
-from bot.broadcast_media import (
+from bot.broadcasts.media import (
     DOC,
     DOCX,
     JPEG,
@@ -29,11 +28,12 @@ from bot.broadcast_media import (
     clean_name,
     store_media,
 )
-from bot.broadcast_source import BroadcastSource
-from bot.broadcasts import create_broadcast
-from bot.delivery import DeliveryWorker
-from bot.messages import FileRef, Kind, Outgoing, Purpose, Sent
-from bot.ratelimit import ChannelLimiter
+from bot.broadcasts.operations import create_broadcast
+from bot.broadcasts.source import BroadcastSource
+from bot.core import downloads
+from bot.core.messages import FileRef, Kind, Outgoing, Purpose, Sent
+from bot.pushes.delivery import DeliveryWorker
+from bot.pushes.ratelimit import ChannelLimiter
 from db.models import AuditEntry, Broadcast, BroadcastMedia, OutboxMessage
 from tests.broadcast_files import big_photo, docx, legacy_doc, pdf, photo, xlsx
 from tests.broadcast_support import seed
@@ -140,7 +140,7 @@ async def media_rows(app: App) -> list[BroadcastMedia]:
 async def officer(app: App) -> Chat:
     chat = Chat(app.engine, "off1")
     await chat.send("hi")
-    await chat.press("bc:new")
+    await chat.press("broadcast:new")
     assert "gửi kèm một ảnh" in chat.text
     return chat
 
@@ -236,9 +236,9 @@ async def test_confirming_gives_the_file_to_the_broadcast_its_rows_and_history(o
     assert media.broadcast_id == broadcast.id
     assert {r.data["media"] for r in rows} == {media.id} and len(rows) == 6
     assert entry.details["media"] == {"name": "Giấy mời.pdf", "mime": PDF, "size": len(pdf())}
-    await chat.press("bc:history")
+    await chat.press("broadcast:history")
     assert "📄 Mời dự tập huấn" in chat.text
-    await chat.press(f"bc:show:{broadcast.id}")
+    await chat.press(f"broadcast:show:{broadcast.id}")
     assert "📎 Kèm tệp: Giấy mời.pdf" in chat.text
 
 

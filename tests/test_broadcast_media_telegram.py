@@ -14,17 +14,17 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
-from bot.broadcast_media import check_file, store_media
-from bot.broadcast_source import BroadcastSource
-from bot.broadcasts import create_broadcast
+from bot.broadcasts.media import check_file, store_media
+from bot.broadcasts.operations import create_broadcast
+from bot.broadcasts.source import BroadcastSource
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
-from bot.delivery import DeliveryWorker
-from bot.http import HttpServer
-from bot.messages import Purpose
-from bot.outbox import enqueue, outbox_row
-from bot.pushes import build_sources
-from bot.ratelimit import ChannelLimiter
+from bot.core.http import HttpServer
+from bot.core.messages import Purpose
+from bot.core.outbox import enqueue, outbox_row
+from bot.push_wiring import build_sources
+from bot.pushes.delivery import DeliveryWorker
+from bot.pushes.ratelimit import ChannelLimiter
 from bot.zalo_setup import build_zalo_channel
 from db.models import BroadcastMedia, OutboxMessage, utcnow
 from tests.broadcast_files import pdf, photo
@@ -32,7 +32,7 @@ from tests.conftest import Database
 from tests.fakes import FakeBotApi
 from tests.fakes.zalo_api import FakeZaloApi
 from tests.pushes_support import add_producer, add_producers, statuses
-from tests.test_telegram import TelegramUser, running_bot, stop_bot
+from tests.telegram_driver import TelegramUser, running_bot, stop_bot
 from tests.zalo_driver import OA_SECRET
 
 OFFICER = 4242
@@ -107,7 +107,7 @@ async def compose(stand: Stand, data: bytes, caption: str, *, document: str = ""
     officer = TelegramUser(stand.api, OFFICER)
     await officer.send("xin chào", "")
     stand.api.clear_calls()
-    stand.api.push_callback(OFFICER, "bc:new")
+    stand.api.push_callback(OFFICER, "broadcast:new")
     await officer._wait_reply("gửi kèm một ảnh")
     stand.api.clear_calls()
     push_file(stand.api, data, caption, document=document)

@@ -45,7 +45,7 @@ def file_event(url: str, *, image: bool, text: str = "", name: str = "") -> dict
 async def test_an_officer_on_zalo_attaches_a_photo_and_previews_it(bot: ZaloBot, api: FakeZaloApi) -> None:
     officer = ZaloUser(bot, api, OFFICER)
     await officer.send("xin chào")
-    await officer.send("bc:new")
+    await officer.send("broadcast:new")
     assert "gửi kèm một ảnh" in officer.text
     await officer._deliver(file_event(api.add_user_file(photo(), "poster.jpg"), image=True, text="Hội chợ OCOP"))
     assert "📎 Kèm ảnh: photo.jpg" in officer.text and "Số chủ thể sẽ nhận: 0" in officer.text
@@ -59,7 +59,7 @@ async def test_an_officer_on_zalo_attaches_a_photo_and_previews_it(bot: ZaloBot,
 async def test_an_officer_on_zalo_attaches_a_document_then_types_the_text(bot: ZaloBot, api: FakeZaloApi) -> None:
     officer = ZaloUser(bot, api, OFFICER)
     await officer.send("xin chào")
-    await officer.send("bc:new")
+    await officer.send("broadcast:new")
     await officer._deliver(file_event(api.add_user_file(pdf(), "kh.pdf"), image=False, name="Kế hoạch.pdf"))
     assert "Đã nhận: 📎 Kèm tệp: Kế hoạch.pdf" in officer.text
     await officer.send("Kế hoạch đánh giá OCOP năm 2027")
@@ -72,6 +72,6 @@ async def test_an_officer_on_zalo_attaches_a_document_then_types_the_text(bot: Z
 async def test_a_missing_file_on_zalo_is_explained(bot: ZaloBot, api: FakeZaloApi) -> None:
     officer = ZaloUser(bot, api, OFFICER)
     await officer.send("xin chào")
-    await officer.send("bc:new")
+    await officer.send("broadcast:new")
     await officer._deliver(file_event(f"{api.url}/files/gone.jpg", image=True, text="x"))  # 404
     assert "Chưa lấy được tệp này" in officer.text

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
-from bot.broadcast_progress import BroadcastProgress
-from bot.broadcasts import create_broadcast
-from bot.delivery import DeliveryWorker
-from bot.pushes import build_sources
-from bot.roles import set_role
+from bot.broadcasts.operations import create_broadcast
+from bot.broadcasts.progress import BroadcastProgress
+from bot.officer.roles import set_role
+from bot.push_wiring import build_sources
+from bot.pushes.delivery import DeliveryWorker
 from db.models import Broadcast, utcnow
 from tests.conftest import Database, make_settings
 from tests.fakes import FakeBotApi

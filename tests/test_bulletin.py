@@ -9,13 +9,19 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
-from bot.bulletin import BulletinError, parse_prices, render_chart, render_text
-from bot.bulletin_cli import create_bulletin, schedule_bulletin
+from bot.broadcasts.bulletin import (
+    BulletinError,
+    create_bulletin,
+    parse_prices,
+    render_chart,
+    render_text,
+    schedule_bulletin,
+)
 from bot.cli import main
 from bot.content import DEFAULT_ROOT
-from bot.delivery import DeliveryWorker
-from bot.pushes import build_sources
-from bot.scheduler import PushScheduler
+from bot.push_wiring import build_sources
+from bot.pushes.delivery import DeliveryWorker
+from bot.pushes.scheduler import PushScheduler
 from db.models import Bulletin, OutboxMessage
 from db.pushes import PushPreferences
 from tests.conftest import Database, make_settings
@@ -127,7 +133,7 @@ def test_officer_cli_create_preview_send(tmp_path: Path, monkeypatch: pytest.Mon
 
 async def test_archive_lists_sent_bulletins_shows_one_and_toggles_subscription(app: App, chat: Chat) -> None:
     await onboard(chat)
-    await chat.press("bul:list")
+    await chat.press("bulletin:list")
     assert "Chưa có bản tin" in chat.text
     async with app.sessions() as session, session.begin():
         bulletin = await create_bulletin(session, "2026-11", SUMMARY, CSV)
@@ -139,7 +145,7 @@ async def test_archive_lists_sent_bulletins_shows_one_and_toggles_subscription(a
     await chat.click("11/2026")
     assert chat.last.attachment is not None and chat.last.attachment.data.startswith(b"\x89PNG")
     assert "Xoài cát Hòa Lộc" in chat.last.text
-    await chat.press("bul:show:2026-12")  # forged: not sent yet
+    await chat.press("bulletin:show:2026-12")  # forged: not sent yet
     assert chat.last.attachment is None and "11/2026" in chat.labels()
     await chat.click("Không nhận bản tin")
     assert "không nhận bản tin thị trường nữa" in chat.text and "🔔 Nhận bản tin hằng tháng" in chat.labels()

@@ -18,7 +18,7 @@ from bot.app import App
 from tests.conftest import Database, make_settings
 from tests.fakes import FakeBotApi
 from tests.fakes.zalo_api import FakeZaloApi, SentMessage
-from tests.test_telegram import running_bot, stop_bot
+from tests.telegram_driver import running_bot, stop_bot
 from tests.transcript import Chat
 from tests.zalo_driver import ZaloUser, running_zalo
 

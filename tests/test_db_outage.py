@@ -11,12 +11,12 @@ import aiohttp
 import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from bot.engine import DatabaseUnavailable, is_connectivity_error
-from bot.messages import Inbound, Kind
+from bot.core.engine import DatabaseUnavailable, is_connectivity_error
+from bot.core.messages import Inbound, Kind
 from db.session import create_engine, session_factory
 from tests.conftest import Database
 from tests.fakes import FakeBotApi
-from tests.test_telegram import USER, running_bot, stop_bot
+from tests.telegram_driver import USER, running_bot, stop_bot
 
 UNREACHABLE = "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere"
 SECRET = "s3cret-token_ok"

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
-from bot.delivery import DeliveryWorker
-from bot.pushes import build_sources
+from bot.push_wiring import build_sources
+from bot.pushes.delivery import DeliveryWorker
 from db.models import OutboxMessage, User
 from tests.conftest import Database, make_settings
 from tests.fakes import FakeBotApi

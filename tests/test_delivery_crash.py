@@ -1,4 +1,4 @@
-"""SIGKILL a delivery worker (a real subprocess, `python -m bot.delivery`) in the middle of 1,000 messages,
+"""SIGKILL a delivery worker (a real subprocess, `ocop-bot deliver`) in the middle of 1,000 messages,
 restart it, and check every recipient got exactly one.
 
 From send number KILL_AT on, the stand-in server stops answering (those requests hang: in flight, not
@@ -38,7 +38,7 @@ LEASE = 2.0
 def start_worker(database: Database, api: FakeBotApi) -> subprocess.Popen[bytes]:
     env = {**os.environ, "OCOP_DATABASE_URL": database.url, "OCOP_TELEGRAM_TOKEN": api.token,
            "OCOP_TELEGRAM_API_URL": api.base_url, "OCOP_TELEGRAM_FILE_URL": api.file_base_url}
-    command = [sys.executable, "-m", "bot.delivery", "--no-quiet-hours", "--concurrency", "8", "--lease", str(LEASE)]
+    command = [sys.executable, "-m", "bot.cli", "deliver", "--no-quiet-hours", "--concurrency", "8", "--lease", str(LEASE)]
     if database.schema:
         command += ["--schema", database.schema]
     return subprocess.Popen(command + ["--until-idle"], cwd=ROOT, env=env,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from bot.ratelimit import HEADROOM, ChannelLimiter
+from bot.pushes.ratelimit import HEADROOM, ChannelLimiter
 
 
 async def test_sends_are_spaced_under_the_rate_and_a_pause_stops_everything() -> None:

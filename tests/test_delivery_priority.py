@@ -8,9 +8,9 @@ import time
 
 from bot.app import App
 from bot.channels.telegram import TelegramChannel
-from bot.delivery import DeliveryWorker
-from bot.pushes import build_sources
-from bot.ratelimit import share_budget
+from bot.push_wiring import build_sources
+from bot.pushes.delivery import DeliveryWorker
+from bot.pushes.ratelimit import share_budget
 from tests.conftest import Database, make_settings
 from tests.fakes import FakeBotApi
 from tests.pushes_support import add_producers, broadcast

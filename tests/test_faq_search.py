@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from bot.content import load_content
-from bot.faq_search import FaqIndex, _edit_distance, is_good_enough
-from bot.i18n import I18n
-from handlers.faq import chatter_reply
+from bot.core.i18n import I18n
+from bot.domain.faq_search import FaqIndex, _edit_distance, is_good_enough
+from handlers.producer.faq import chatter_reply
 
 LABELLED = Path(__file__).parent / "data" / "faq_questions.yaml"
 

@@ -19,7 +19,7 @@ from telegram import Bot, Update
 
 from bot.app import App
 from bot.channels.telegram import to_inbound
-from bot.messages import Inbound, Kind
+from bot.core.messages import Inbound, Kind
 from db.models import ProcessedUpdate, Profile, User
 from tests.conftest import Database, make_settings
 from tests.test_onboarding import onboard
@@ -55,9 +55,9 @@ async def _fuzz_once(app: App, sequence: list[tuple[str, str]], onboarded: bool)
         fields: dict[str, object] = {
             "text": {"text": value}, "button": {"payload": value}, "contact": {"phone": value},
         }.get(kind, {})
-        replies = await app.engine.handle(
+        replies = (await app.engine.handle(
             Inbound("console", user, Kind(kind), dedup_key=f"f:{next(_ids)}", **fields)  # type: ignore[arg-type]
-        )
+        )).replies
         assert replies, f"no answer to {kind} {value!r}"
         assert all(error_text not in r.text for r in replies), f"a handler crashed on {kind} {value!r}"
         assert all(0 < len(r.text) for r in replies)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
-from bot.messages import Inbound, Kind
+from bot.core.messages import Inbound, Kind
 from db.models import OutboxMessage, Ticket, User
 from tests.conftest import Database, make_settings
 from tests.transcript import Chat
@@ -85,12 +85,12 @@ async def test_question_goes_to_the_officer_and_the_answer_comes_back(officer_ap
 async def test_a_producer_cannot_answer_even_with_forged_payloads(officer_app: App) -> None:
     producer, officer = Chat(officer_app.engine, "u1"), Chat(officer_app.engine, "off1")
     reply_payload = await ask_and_send(producer, officer)
-    for forged in (reply_payload, "faq:reply_send", "faq:tickets:open", "faq:tickets:answered"):
+    for forged in (reply_payload, "inbox:reply_send", "inbox:tickets:open", "inbox:tickets:answered"):
         await producer.press(forged)
         assert "chỉ cán bộ OCOP" in producer.text and producer.pushes == []
     await producer.send("/tickets")
     assert "chỉ cán bộ OCOP" in producer.text
-    await producer.send("faq:reply:1")  # typed as text, as Zalo sends payloads
+    await producer.send("inbox:reply:1")  # typed as text, as Zalo sends payloads
     assert "chỉ cán bộ OCOP" in producer.text
     [ticket] = await tickets(officer_app)
     assert ticket.status == "open" and ticket.answer is None and ticket.answered_by is None
@@ -99,9 +99,9 @@ async def test_a_producer_cannot_answer_even_with_forged_payloads(officer_app: A
 async def test_unknown_tickets_and_double_sends_change_nothing(officer_app: App) -> None:
     producer, officer = Chat(officer_app.engine, "u1"), Chat(officer_app.engine, "off1")
     await ask_and_send(producer, officer)
-    await officer.press("faq:reply:999")
+    await officer.press("inbox:reply:999")
     assert "Không tìm thấy câu hỏi này" in officer.text
-    await officer.press("faq:reply:abc")
+    await officer.press("inbox:reply:abc")
     assert "Không tìm thấy câu hỏi này" in officer.text
     await producer.press("faq:handoff")  # the send button again: no second ticket, asks for a new question
     assert "gõ câu hỏi muốn gửi" in producer.text
@@ -161,7 +161,7 @@ async def test_officers_on_another_channel_are_kept_for_the_delivery_worker(app:
     officer_id = await user_id(app, "7001")
     # the inactive officer is skipped; the other waits in the outbox as a conversation message
     assert [(p.user_id, p.channel, p.status, p.purpose) for p in pending] == [(officer_id, "telegram", "pending", "reply")]
-    assert "Câu hỏi mới số 1" in pending[0].data["text"] and pending[0].data["buttons"][0][0][1] == "faq:reply:1"
+    assert "Câu hỏi mới số 1" in pending[0].data["text"] and pending[0].data["buttons"][0][0][1] == "inbox:reply:1"
 
 
 async def test_handle_without_pushes_keeps_them_pending(officer_app: App) -> None:
@@ -169,7 +169,7 @@ async def test_handle_without_pushes_keeps_them_pending(officer_app: App) -> Non
     await Chat(officer_app.engine, "off1").send("hi")
     producer = Chat(officer_app.engine, "u1")
     await producer.send(OFF_FAQ)
-    replies = await officer_app.engine.handle(Inbound("console", "u1", Kind.BUTTON, dedup_key="x1", payload="faq:handoff"))
+    replies = (await officer_app.engine.handle(Inbound("console", "u1", Kind.BUTTON, dedup_key="x1", payload="faq:handoff"))).replies
     assert "Đã gửi câu hỏi số 1" in replies[0].text
     pending = await queued_direct(officer_app)
     assert [p.user_id for p in pending] == [await user_id(officer_app, "off1")]
@@ -182,8 +182,8 @@ async def test_deleting_my_data_removes_my_tickets_and_feedback(officer_app: App
     await ask_and_send(producer, officer)
     await producer.send("ocop co ton phi ko")
     await producer.click("👍")
-    await producer.press("set:delete")
-    await producer.press("set:delete_yes")
+    await producer.press("settings:delete")
+    await producer.press("settings:delete_yes")
     assert await tickets(officer_app) == []
     async with officer_app.sessions() as session:
         assert list((await session.execute(select(FaqFeedback))).scalars()) == []
@@ -194,8 +194,8 @@ async def test_deleting_my_data_removes_my_tickets_and_feedback(officer_app: App
 async def test_the_delivery_worker_brings_a_cross_channel_ticket_to_the_officer(app: App) -> None:
     """A producer on the console asks; the officer is on Telegram: the worker delivers the notification
     with its Reply button through the real python-telegram-bot, ahead of bulk pushes."""
-    from bot.delivery import DeliveryWorker
-    from bot.pushes import build_sources
+    from bot.push_wiring import build_sources
+    from bot.pushes.delivery import DeliveryWorker
     from tests.fakes import FakeBotApi
     from tests.pushes_support import add_producers, broadcast, deliver_all, send_only_telegram
 
@@ -215,7 +215,7 @@ async def test_the_delivery_worker_brings_a_cross_channel_ticket_to_the_officer(
         officer_messages = [c for c in sent if c.chat_id == 7001]
         assert len(officer_messages) == 1 and "Câu hỏi mới số 1" in officer_messages[0].text
         buttons = officer_messages[0].params["reply_markup"]["inline_keyboard"]
-        assert buttons[0][0]["callback_data"] == "faq:reply:1"
+        assert buttons[0][0]["callback_data"] == "inbox:reply:1"
         assert sent.index(officer_messages[0]) == 0  # the conversation message went before the bulk
         await channel.application.shutdown()
     assert [p.status for p in await queued_direct(app)] == ["sent"]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from db.models import Ticket
 from tests.conftest import Database
 from tests.fakes import FakeBotApi
-from tests.test_telegram import TelegramUser, api, running_bot, stop_bot  # noqa: F401 - api is a fixture
+from tests.telegram_driver import TelegramUser, api, running_bot, stop_bot  # noqa: F401 - api is a fixture
 
 PRODUCER, OFFICER = 5001, 6001
 
@@ -29,7 +29,7 @@ async def test_hand_off_between_two_telegram_users(database: Database, api: Fake
         call = await officer.press(notification, "Trả lời", "Bạn gõ câu trả lời")
         call = await officer.send("Anh liên hệ Trung tâm Khuyến nông tỉnh.", "Gửi câu trả lời này")
         api.clear_calls()
-        api.push_callback(OFFICER, "faq:reply_send", message_id=call.result["message_id"])
+        api.push_callback(OFFICER, "inbox:reply_send", message_id=call.result["message_id"])
         answer = await producer._wait_reply("Cán bộ OCOP đã trả lời câu hỏi số 1")
         assert "Trung tâm Khuyến nông tỉnh" in answer.text
         await officer._wait_reply("Đã gửi câu trả lời")

@@ -6,12 +6,12 @@ from datetime import time, timedelta
 
 import aiohttp
 
-from bot import metrics
 from bot.app import App
-from bot.delivery import DeliveryWorker
+from bot.core import metrics
+from bot.core.http import HttpServer
 from bot.health import register_health_checks
-from bot.http import HttpServer
-from bot.pushes import build_sources
+from bot.push_wiring import build_sources
+from bot.pushes.delivery import DeliveryWorker
 from db.models import utcnow
 from tests.pushes_support import RecordingChannel, add_producers, broadcast
 

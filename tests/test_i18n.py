@@ -8,8 +8,8 @@ from pathlib import Path
 
 from bot.cli import main
 from bot.content import DEFAULT_ROOT, load_content
-from bot.i18n import I18n, load_catalogs
-from bot.i18n_check import code_msgids, missing_translations
+from bot.core.i18n import I18n, load_catalogs
+from bot.core.i18n_check import code_msgids, missing_translations
 
 
 def test_every_code_id_and_content_text_is_translated() -> None:

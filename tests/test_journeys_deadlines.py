@@ -25,7 +25,7 @@ async def fixed_app(database: Database) -> AsyncIterator[App]:
 
 async def give_dates(chat: Chat) -> None:
     """OCOP certificate decided 15/10/2024 (expires 15/10/2027); food-safety certificate expired 10/01/2027."""
-    await chat.press("doc:open")
+    await chat.press("dossier:open")
     await chat.click("Đánh giá lại")
     await chat.click("⬜ 3")
     await chat.click("Đã có")
@@ -46,7 +46,7 @@ async def test_deadlines_sorted_with_filing_date_and_certificate_window(fixed_ap
     chat = Chat(fixed_app.engine)
     await onboard(chat)
     await give_dates(chat)
-    await chat.press("dl:open")
+    await chat.press("deadlines:open")
     text = chat.text
     assert "hôm nay 1 thg 3, 2027" in text
     order = positions(
@@ -72,9 +72,9 @@ async def test_deadlines_in_english(fixed_app: App) -> None:
     chat = Chat(fixed_app.engine)
     await onboard(chat)
     await give_dates(chat)
-    await chat.press("set:lang")
+    await chat.press("settings:change_language")
     await chat.click("English")
-    await chat.press("dl:open")
+    await chat.press("deadlines:open")
     text = chat.text
     assert "today is Mar 1, 2027" in text
     order = positions(text, "Apr 9, 2027 (39 days left)\nFile at the commune by this day",
@@ -86,7 +86,7 @@ async def test_deadlines_in_english(fixed_app: App) -> None:
 async def test_without_personal_dates_it_offers_to_add_them(fixed_app: App) -> None:
     chat = Chat(fixed_app.engine)
     await onboard(chat)
-    await chat.press("dl:open")
+    await chat.press("deadlines:open")
     assert "9 thg 4, 2027 (còn 39 ngày)" in chat.text and "Giấy chứng nhận OCOP của anh/chị" not in chat.text
     assert "📋 Hồ sơ cần chuẩn bị" in chat.labels()
     await chat.click("Hồ sơ cần chuẩn bị")
@@ -98,7 +98,7 @@ async def test_a_late_round_is_flagged_not_hidden(database: Database) -> None:
     app = await App.create(make_settings(database), db=database.engine(), clock=lambda: late)
     chat = Chat(app.engine)
     await onboard(chat)
-    await chat.press("dl:open")
+    await chat.press("deadlines:open")
     assert "30 thg 4, 2027 (còn 10 ngày)\nHạn xã chuyển hồ sơ lên tỉnh cho Đợt 1 cấp tỉnh" in chat.text
     assert "(9 thg 4, 2027) đã qua" in chat.text
     await app.close()

@@ -27,7 +27,7 @@ async def dates(app: App, user_id: str = "u1") -> dict[str, date]:
 
 
 async def open_first_time(chat: Chat) -> None:
-    await chat.press("doc:open")
+    await chat.press("dossier:open")
     assert "loại hồ sơ nào" in chat.text
     await chat.click("Đăng ký lần đầu")
 
@@ -93,7 +93,7 @@ async def test_expiring_item_asks_a_date_and_rejects_bad_ones(app: App, chat: Ch
 
 async def test_ocop_certificate_asks_the_decision_date_and_computes_expiry(app: App, chat: Chat) -> None:
     await onboard(chat)
-    await chat.press("doc:open")
+    await chat.press("dossier:open")
     await chat.click("Đánh giá lại")
     assert "Giấy chứng nhận sản phẩm OCOP đang có" in chat.text
     await chat.click("⬜ 3")
@@ -109,7 +109,7 @@ async def test_ocop_certificate_asks_the_decision_date_and_computes_expiry(app: 
 
 async def test_tourism_has_no_samples_and_forged_payloads_change_nothing(app: App, chat: Chat) -> None:
     await onboard(chat)
-    await chat.press("prof:edit:product_group")
+    await chat.press("profile:edit:product_group")
     await chat.click("Dịch vụ du lịch")
     await open_first_time(chat)
     assert "sẵn sàng" in chat.text
@@ -117,8 +117,8 @@ async def test_tourism_has_no_samples_and_forged_payloads_change_nothing(app: Ap
         assert "5 mẫu sản phẩm" not in chat.text and "Hồ sơ công bố chất lượng" not in chat.text
         if page == 0:
             await chat.click("Trang sau")
-    for forged in ("doc:has:lan-dau:mau-san-pham", "doc:has:lan-dau:khong-co", "doc:has:khac:mau-01",
-                   "doc:has:lan-dau:giay-chung-nhan-ocop", "doc:no:nang-hang", "doc:item:lan-dau:x"):
+    for forged in ("dossier:has:lan-dau:mau-san-pham", "dossier:has:lan-dau:khong-co", "dossier:has:khac:mau-01",
+                   "dossier:has:lan-dau:giay-chung-nhan-ocop", "dossier:no:nang-hang", "dossier:item:lan-dau:x"):
         await chat.press(forged)
         assert "Nút này không còn dùng được" in chat.text, forged
     await chat.send("15/06/2028")  # no date is awaited
@@ -144,14 +144,14 @@ def test_every_journey_payload_fits_zalo_and_telegram() -> None:
     characters); Telegram allows 64 bytes. Every dossier item and eligibility answer must fit both."""
     from bot.content import load_content
     from bot.content.documents import KINDS
-    from bot.context import payload
-    from bot.engine import _PAYLOAD
+    from bot.core.context import payload
+    from bot.core.engine import _PAYLOAD
 
     content = load_content()
-    made = [payload("doc", action, kind, item.id) for kind in KINDS for item in content.documents.items
+    made = [payload("dossier", action, kind, item.id) for kind in KINDS for item in content.documents.items
             for action in ("item", "has", "no")]
-    made += [payload("elig", "ans", q.id, code) for q in content.eligibility.questions for code in q.option_codes]
-    made += [payload("elig", "set", s.code) for s in content.product_sets.sets]
+    made += [payload("eligibility", "ans", q.id, code) for q in content.eligibility.questions for code in q.option_codes]
+    made += [payload("eligibility", "set", s.code) for s in content.product_sets.sets]
     assert made and all(_PAYLOAD.match(p) for p in made), [p for p in made if not _PAYLOAD.match(p)]
 
 
@@ -162,8 +162,8 @@ async def test_deleting_my_data_removes_marks_and_dates(app: App, chat: Chat) ->
     await chat.click("Đã có")
     await chat.send("15/06/2028")
     assert await marks(app) and await dates(app)
-    await chat.press("set:delete")
-    await chat.press("set:delete_yes")
+    await chat.press("settings:delete")
+    await chat.press("settings:delete_yes")
     async with app.sessions() as session:
         assert (await session.execute(select(DossierItem))).first() is None
         assert (await session.execute(select(UserDate))).first() is None

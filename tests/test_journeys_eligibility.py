@@ -29,7 +29,7 @@ async def answer_all(chat: Chat, labels: list[str]) -> None:
 
 async def start_food_check(chat: Chat) -> None:
     """From the menu: confirm the profile's type (HTX), take the suggested set for "Xoài sấy dẻo"."""
-    await chat.press("elig:start")
+    await chat.press("eligibility:start")
     assert "Theo hồ sơ: Hợp tác xã — đúng không?" in chat.text
     await chat.click("Đúng")
     assert "Xoài sấy dẻo" in chat.text
@@ -53,7 +53,7 @@ async def test_everything_in_order_is_eligible_and_stored(app: App, chat: Chat) 
 
 async def test_unregistered_household_is_eligible_after_registering(app: App, chat: Chat) -> None:
     await onboard(chat)
-    await chat.press("elig:start")
+    await chat.press("eligibility:start")
     await chat.click("Đổi")
     await chat.click("Chưa đăng ký kinh doanh")
     await chat.click("Bộ số 7")
@@ -78,7 +78,7 @@ async def test_all_imported_raw_material_is_not_eligible(app: App, chat: Chat) -
 
 async def test_product_typed_without_diacritics_finds_processed_fruit(chat: Chat) -> None:
     await onboard(chat)
-    await chat.press("elig:start")
+    await chat.press("eligibility:start")
     await chat.click("Đúng")
     await chat.click("gõ lại tên")
     assert "Sản phẩm của anh/chị tên là gì?" in chat.text
@@ -94,7 +94,7 @@ async def test_product_typed_without_diacritics_finds_processed_fruit(chat: Chat
 
 async def test_tourism_skips_product_questions(chat: Chat) -> None:
     await onboard(chat)
-    await chat.press("elig:start")
+    await chat.press("eligibility:start")
     await chat.click("Đúng")
     await chat.click("Chọn theo nhóm")
     await chat.click("Dịch vụ du lịch")
@@ -112,9 +112,9 @@ async def test_back_and_typed_text_keep_the_place(chat: Chat) -> None:
     assert "Câu 2/9" in chat.text and chat.labels()[0] == "↩ Giữ câu trả lời trước: Của cơ sở mình, hoặc đặc sản của địa phương"
     await chat.send("hello")
     assert "bấm một nút" in chat.text and "Câu 2/9" in chat.text
-    await chat.press("elig:ans:story:co")  # a forged answer to a question not asked now
+    await chat.press("eligibility:ans:story:co")  # a forged answer to a question not asked now
     assert "Câu 2/9" in chat.text
-    await chat.press("elig:ans:idea_origin:khong-co-ma-nay")
+    await chat.press("eligibility:ans:idea_origin:khong-co-ma-nay")
     assert "Câu 2/9" in chat.text
 
 
@@ -130,7 +130,7 @@ async def test_restart_in_the_middle_resumes_at_the_same_question(database: Data
 
     app = await App.create(make_settings(database), db=database.engine())  # a new process
     chat = Chat(app.engine)
-    await chat.press("elig:start")  # the menu button of an old message
+    await chat.press("eligibility:start")  # the menu button of an old message
     assert "tiếp tục" in chat.text and "Câu 3/9" in chat.text and "bán ra ngoài xã" in chat.text
     await chat.send("1")  # typed number of the first answer button
     assert "Câu 4/9" in chat.text
@@ -159,7 +159,7 @@ async def test_without_consent_it_runs_but_stores_nothing(app: App, chat: Chat) 
     await chat.start()
     await chat.click("Tiếng Việt")
     await chat.click("Không, cảm ơn")
-    await chat.press("elig:start")
+    await chat.press("eligibility:start")
     assert "chưa đồng ý cho lưu dữ liệu" in chat.text
     await chat.click("Doanh nghiệp")
     assert "tên là gì" in chat.text
@@ -174,7 +174,7 @@ async def test_old_buttons_after_the_check_change_nothing(app: App, chat: Chat) 
     await onboard(chat)
     await start_food_check(chat)
     await answer_all(chat, ALL_IN_ORDER)
-    await chat.press("elig:ans:story:chua")
+    await chat.press("eligibility:ans:story:chua")
     assert "Nút này không còn dùng được" in chat.text
     check = await stored_check(app)
     assert check is not None and check.answers["story"] == "co" and check.verdict == "eligible"
@@ -191,7 +191,7 @@ async def test_result_in_english(chat: Chat) -> None:
     await chat.click("Food")
     await chat.send("Dried mango")
     await chat.share_phone("0912 345 678")
-    await chat.press("elig:start")
+    await chat.press("eligibility:start")
     assert "According to your profile" in chat.text
     await chat.click("Yes")
     await chat.click("Other: type")

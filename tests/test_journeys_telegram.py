@@ -11,7 +11,7 @@ from sqlalchemy import select
 from db.models import DossierItem, User, UserDate
 from tests.conftest import Database
 from tests.fakes import FakeBotApi
-from tests.test_telegram import TelegramUser, keyboard_labels, running_bot, stop_bot, walk_onboarding
+from tests.telegram_driver import TelegramUser, keyboard_labels, running_bot, stop_bot, walk_onboarding
 
 
 @pytest.fixture

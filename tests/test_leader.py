@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
-from bot.leader import ChannelLeader
+from bot.pushes.leader import ChannelLeader
 from db.models import OutboxMessage, utcnow
 from tests.pushes_support import add_producers, broadcast
 

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.app import App
-from bot.delivery import DeliveryWorker
-from bot.pushes import build_sources
+from bot.push_wiring import build_sources
+from bot.pushes.delivery import DeliveryWorker
 from db.models import OutboxMessage
 from db.province_deadlines import ProvinceDeadlineRepository, merged_deadlines
 from tests.conftest import Database, make_settings

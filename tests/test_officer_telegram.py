@@ -9,7 +9,7 @@ from bot.content import DEFAULT_ROOT
 from db.models import Bulletin
 from tests.conftest import Database
 from tests.fakes import FakeBotApi
-from tests.test_telegram import TelegramUser, api, running_bot, stop_bot  # noqa: F401
+from tests.telegram_driver import TelegramUser, api, running_bot, stop_bot  # noqa: F401
 
 OFFICER = 4242
 CSV = (DEFAULT_ROOT / "samples" / "bulletin-2026-11.csv").read_bytes()
@@ -22,7 +22,7 @@ async def test_an_uploaded_price_csv_is_downloaded_and_previewed(database: Datab
         officer = TelegramUser(api, OFFICER)
         await officer.send("xin chào", "")
         api.clear_calls()
-        api.push_callback(OFFICER, "obul:start")
+        api.push_callback(OFFICER, "officer_bulletin:start")
         call = await officer._wait_reply("tháng nào")
         month_payload = call.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
         api.clear_calls()

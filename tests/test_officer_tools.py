@@ -70,14 +70,14 @@ async def test_forged_officer_payloads_from_a_producer_are_refused_and_change_no
     producer = Chat(officer_app.engine, "u1")
     await onboard(producer)
     ticket = await add_ticket(officer_app, await user_id(officer_app, "u1"), "Hỏi về hồ sơ OCOP")
-    for forged in ("export:make:xlsx", "export:ask", "cal:rmok:bao-cao-nam-2026", "cal:save", "cal:add",
-                   "cal:d:2027-01-05", "stats:show", "inbox:list:open", "inbox:list:mine", "obul:send:now"):
+    for forged in ("export:make:xlsx", "export:ask", "calendar:rmok:bao-cao-nam-2026", "calendar:save", "calendar:add",
+                   "calendar:d:2027-01-05", "stats:show", "inbox:list:open", "inbox:list:mine", "officer_bulletin:send:now"):
         replies = await producer.press(forged)
         assert "chỉ dành cho cán bộ" in producer.text, forged
         assert all(r.attachment is None for r in replies), forged
-    await producer.press(f"faq:reply:{ticket}")  # the Reply button of an inbox line
+    await producer.press(f"inbox:reply:{ticket}")  # the Reply button of an inbox line
     await producer.send("Tôi tự trả lời")
-    await producer.press("faq:reply_send")
+    await producer.press("inbox:reply_send")
     async with officer_app.sessions() as session:
         assert (await session.execute(select(ProvinceDeadlineRow))).scalars().all() == []
         row = await session.get(Ticket, ticket)
@@ -93,7 +93,7 @@ async def test_inbox_filters_show_the_right_tickets_and_reply_from_the_list(offi
     mine = await add_ticket(officer_app, uid, "Câu hỏi A", answered_by=me)
     theirs = await add_ticket(officer_app, uid, "Câu hỏi B", answered_by=other)
     waiting = await add_ticket(officer_app, uid, "Câu hỏi C")
-    await first.press("off:menu")
+    await first.press("officer:menu")
     await first.click("Câu hỏi chờ trả lời")
     assert "chờ trả lời: 1" in first.text and "Câu hỏi C" in first.text and "Câu hỏi A" not in first.text
     await first.click("Tôi đã trả lời")
@@ -116,14 +116,14 @@ async def test_inbox_filters_show_the_right_tickets_and_reply_from_the_list(offi
 
 async def test_an_officer_adds_moves_and_removes_a_deadline_in_chat(officer_app: App) -> None:
     chat = await officer(officer_app)
-    await chat.press("cal:list")
+    await chat.press("calendar:list")
     assert "Các hạn của tỉnh" in chat.text
     await chat.click("Thêm hạn mới")
     await chat.send("ab")  # too short: asked again, nothing kept
     assert "ít nhất 3 ký tự" in chat.text
     await chat.send("Hạn nộp báo cáo quý I")
     assert len(chat.labels()) == 12 + 1  # twelve months from this one, and the menu
-    await chat.press("cal:m:2027-02")
+    await chat.press("calendar:m:2027-02")
     assert "29" not in chat.labels() and "28" in chat.labels()  # February 2027 has 28 days
     await chat.click("28")
     assert "Hạn nộp báo cáo quý I" in chat.text
@@ -131,17 +131,17 @@ async def test_an_officer_adds_moves_and_removes_a_deadline_in_chat(officer_app:
     async with officer_app.sessions() as session:
         [row] = (await session.execute(select(ProvinceDeadlineRow))).scalars().all()
     assert (row.due_date, row.title, row.removed) == (date(2027, 2, 28), "Hạn nộp báo cáo quý I", False)
-    await chat.press(f"cal:month:{row.id}")
-    await chat.press("cal:m:2027-03")
-    await chat.press("cal:d:2027-03-05")
+    await chat.press(f"calendar:month:{row.id}")
+    await chat.press("calendar:m:2027-03")
+    await chat.press("calendar:d:2027-03-05")
     await chat.click("Lưu")
-    await chat.press("cal:rm:bao-cao-nam-2026")
+    await chat.press("calendar:rm:bao-cao-nam-2026")
     await chat.click("Đúng, xoá")
     async with officer_app.sessions() as session:
         deadlines = {d.id: d.date for d in await merged_deadlines(session, officer_app.content.calendar)}
     assert deadlines[row.id] == date(2027, 3, 5) and "bao-cao-nam-2026" not in deadlines
     assert "bao-cao-nam-2027" in deadlines
-    await chat.press("cal:save")  # an old Save button: nothing to save, nothing changes
+    await chat.press("calendar:save")  # an old Save button: nothing to save, nothing changes
     async with officer_app.sessions() as session:
         assert len((await session.execute(select(ProvinceDeadlineRow))).scalars().all()) == 2
 
@@ -175,7 +175,7 @@ async def seed(app: App) -> dict[str, int]:
 async def test_statistics_equal_a_hand_count_and_the_chart_is_a_png(officer_app: App) -> None:
     await seed(officer_app)
     chat = await officer(officer_app)
-    await chat.press("off:menu")
+    await chat.press("officer:menu")
     replies = await chat.click("Thống kê")
     text = chat.text
     assert "Nhà sản xuất: 4" in text  # the officer is not counted
@@ -247,10 +247,10 @@ def test_cli_calendar_import_list_and_export(tmp_path: Path, monkeypatch: pytest
 async def test_an_officer_creates_previews_and_sends_the_bulletin_in_chat(officer_app: App) -> None:
     producer = Chat(officer_app.engine, "u1")
     await onboard(producer)
-    await producer.press("obul:send:now")  # forged: refused, nothing scheduled
+    await producer.press("officer_bulletin:send:now")  # forged: refused, nothing scheduled
     assert "chỉ dành cho cán bộ" in producer.text
     chat = await officer(officer_app)
-    await chat.press("off:menu")
+    await chat.press("officer:menu")
     await chat.click("Bản tin thị trường")
     month_label = chat.labels()[0]  # "Tháng MM/YYYY": this month
     month = "-".join(reversed(month_label.removeprefix("Tháng ").split("/")))

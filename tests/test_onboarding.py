@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app import App
-from bot.messages import Inbound, Kind
+from bot.core.messages import Inbound, Kind
 from db.models import ConversationState, Profile, User
 from tests.conftest import Database, make_settings
 from tests.transcript import Chat
@@ -99,11 +99,11 @@ async def test_typing_number_or_label_presses_the_button(chat: Chat) -> None:
 
 async def test_repeated_update_changes_nothing(app: App) -> None:
     first = Inbound("telegram", "77", Kind.STARTED, dedup_key="telegram:1000")
-    assert await app.engine.handle(first)
-    pressed = Inbound("telegram", "77", Kind.BUTTON, dedup_key="telegram:1001", payload="onb:lang:en")
-    assert await app.engine.handle(pressed)
-    again = Inbound("telegram", "77", Kind.BUTTON, dedup_key="telegram:1001", payload="onb:lang:vi")
-    assert await app.engine.handle(again) == []
+    assert (await app.engine.handle(first)).replies
+    pressed = Inbound("telegram", "77", Kind.BUTTON, dedup_key="telegram:1001", payload="onboarding:language:en")
+    assert (await app.engine.handle(pressed)).replies
+    again = Inbound("telegram", "77", Kind.BUTTON, dedup_key="telegram:1001", payload="onboarding:language:vi")
+    assert (await app.engine.handle(again)).replies == []
     user, _ = await profile_of(app, "77")
     assert user.locale == "en"
 
@@ -150,7 +150,7 @@ async def test_refused_consent_stores_no_profile(app: App, chat: Chat) -> None:
     await chat.click("Tiếng Việt")
     await chat.click("Không, cảm ơn")
     assert "không lưu" in chat.text and "⚙️ Cài đặt" in chat.labels()
-    await chat.press("prof:type:htx")  # a forged profile button without consent
+    await chat.press("profile:type:htx")  # a forged profile button without consent
     assert "cần đồng ý" in chat.text
     user, profile = await profile_of(app)
     assert user.consent_at is None and profile is None
@@ -158,11 +158,11 @@ async def test_refused_consent_stores_no_profile(app: App, chat: Chat) -> None:
 
 async def test_forged_and_stale_buttons_change_nothing(app: App, chat: Chat) -> None:
     await onboard(chat)
-    await chat.press("prof:type:not-a-type")
+    await chat.press("profile:type:not-a-type")
     assert "loại hình" in chat.text
     await chat.press("nothing:here")
     assert "không còn dùng được" in chat.text
-    await chat.press("set:delete_yes")  # without the confirmation step: nothing is deleted
+    await chat.press("settings:delete_yes")  # without the confirmation step: nothing is deleted
     _, profile = await profile_of(app)
     assert profile is not None and profile.producer_type == "htx"
 

@@ -12,7 +12,7 @@ from bot.app import App
 from bot.content import DEFAULT_ROOT, load_content
 from bot.content.base import ContentErrors
 from bot.content.reminders import load as load_reminders
-from bot.i18n import load_catalogs
+from bot.core.i18n import load_catalogs
 from db.models import PushPreference, User
 from tests.test_onboarding import onboard
 from tests.transcript import Chat
@@ -55,7 +55,7 @@ async def test_stop_word_turns_pushes_off_from_anywhere(app: App, chat: Chat) ->
     await chat.click("Bật lại nhắc nhở")
     async with app.sessions() as session:
         assert (await session.execute(select(User.notifications).where(User.id == user.id))).scalar_one() is True
-    await chat.press("set:profile")
+    await chat.press("settings:profile")
     await chat.click("Sửa tên cơ sở")  # in the middle of editing a profile answer…
     await chat.send("stop")  # …the stop word still works
     assert "Đã dừng mọi nhắc nhở" in chat.text
@@ -63,14 +63,14 @@ async def test_stop_word_turns_pushes_off_from_anywhere(app: App, chat: Chat) ->
 
 async def test_each_kind_can_be_turned_off_in_settings_and_forged_kinds_change_nothing(app: App, chat: Chat) -> None:
     await onboard(chat)
-    await chat.press("set:open")
+    await chat.press("settings:open")
     await chat.click("Chọn loại nhắc nhở")
     assert chat.labels()[:4] == ["✅ Hạn nộp hồ sơ: đang bật", "✅ Hạn giấy chứng nhận: đang bật",
                                  "✅ Tự đánh giá còn dở: đang bật", "✅ Bản tin thị trường hằng tháng: đang bật"]
     await chat.click("Hạn giấy chứng nhận")
     assert "⛔ Hạn giấy chứng nhận: đang tắt" in chat.labels()
-    await chat.press("push:toggle:everything")
-    await chat.press("push:toggle:" + "x" * 40)
+    await chat.press("notifications:toggle:everything")
+    await chat.press("notifications:toggle:" + "x" * 40)
     async with app.sessions() as session:
         rows = (await session.execute(select(PushPreference.kind, PushPreference.enabled))).all()
     assert rows == [("certificates", False)]

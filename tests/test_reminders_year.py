@@ -13,10 +13,10 @@ from sqlalchemy import select, update
 
 from bot.app import App
 from bot.content.documents import checklist
-from bot.delivery import DeliveryWorker
-from bot.pushes import build_sources
-from bot.quiet import in_quiet_hours
-from bot.scheduler import PushScheduler
+from bot.push_wiring import build_sources
+from bot.pushes.delivery import DeliveryWorker
+from bot.pushes.quiet import in_quiet_hours
+from bot.pushes.scheduler import PushScheduler
 from db.models import Assessment, DossierItem, OutboxMessage, User, UserDate
 from db.pushes import PushPreferences
 from tests.conftest import Database, make_settings

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select, text
 
 from bot.app import App
-from bot.config import Settings
+from bot.core.config import Settings
 from db.models import OutboxMessage, utcnow
 from tests.conftest import PG_URL, Database, make_settings
 from tests.fakes import FakeBotApi

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import scoring
 from bot.content import criteria
 from bot.content.base import ContentErrors
 from bot.content.criteria import Criterion, Sheet
+from bot.domain import scoring
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 SHEET_FILE = Path("criteria/qd26-2026/I.3.c.yaml")
@@ -29,7 +29,7 @@ def sheet(loaded: criteria.Criteria) -> Sheet:
     return found
 
 
-# -- building answer sets, independently of bot.scoring --------------------------------------------
+# -- building answer sets, independently of bot.domain.scoring --------------------------------------------
 
 
 def requirement(criterion: Criterion, level: int) -> int:

@@ -15,8 +15,8 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bot.app import App
-from bot.config import Settings
-from bot.messages import Inbound, Kind
+from bot.core.config import Settings
+from bot.core.messages import Inbound, Kind
 from db.session import create_engine
 from tests.transcript import Chat
 
@@ -109,7 +109,7 @@ async def test_a_lock_held_by_another_writer_delays_but_neither_loses_nor_freeze
         stop = asyncio.Event()
         ticking = asyncio.create_task(ticker(stop))
         started = time.perf_counter()
-        replies = await app.engine.handle(Inbound("console", "late", Kind.STARTED, dedup_key="late-1"))
+        replies = (await app.engine.handle(Inbound("console", "late", Kind.STARTED, dedup_key="late-1"))).replies
         waited = time.perf_counter() - started
         stop.set()
         await ticking
@@ -156,3 +156,27 @@ async def test_a_long_run_of_statements_lets_the_loop_breathe(tmp_path: Path) ->
         assert longest < 0.06, f"the loop was held {longest * 1000:.0f} ms at once in a {ended - started:.2f} s run"
     finally:
         await engine.dispose()
+
+
+def test_the_driver_rests_on_public_sqlalchemy_api_only() -> None:
+    """Fails when the driver reaches for a private SQLAlchemy name again (sqlalchemy.util.concurrency's
+    await_ was renamed between releases and broke installs), or when the public hook it awaits through
+    (AdaptedConnection.run_async, raising MissingGreenlet outside the asyncio layer) moves."""
+    import ast
+
+    import db.sqlite_direct as direct
+    from sqlalchemy.engine import AdaptedConnection
+    from sqlalchemy.exc import MissingGreenlet
+
+    tree = ast.parse(Path(direct.__file__).read_text(encoding="utf-8"))
+    imported = [(node.module or "", alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                for alias in node.names if (node.module or "").startswith("sqlalchemy")]
+    assert imported, "the driver imports SQLAlchemy"
+    for module, name in imported:
+        assert not any(part.startswith("_") or part == "util" for part in module.split(".")), module
+        assert not name.startswith("_"), name
+    assert callable(AdaptedConnection.run_async) and issubclass(MissingGreenlet, Exception)
+    # Outside SQLAlchemy's asyncio layer nothing is awaited and the call still runs, as plain sqlite3.
+    connection = sqlite3.connect(":memory:")
+    assert direct._patiently(connection.execute, "SELECT 41 + 1").fetchone() == (42,)  # noqa: SLF001
+    assert direct._await(direct._nothing) is False  # noqa: SLF001

@@ -1,118 +1,25 @@
 """End to end over the real python-telegram-bot client against the stand-in Bot API server."""
+# ruff: noqa: F811 - `api` is a fixture imported from tests/telegram_driver.py, then taken as a parameter
 
 from __future__ import annotations
-
-from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import App
-from bot.channels.telegram import TelegramChannel
-from bot.http import HttpServer
 from db.models import Profile, User
-from tests.conftest import Database, make_settings
+from handlers.producer.menu import COMMANDS
+from tests.conftest import Database
 from tests.fakes import FakeBotApi
-
-USER = 5001
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as server:
-        yield server
-
-
-def telegram_settings(database: Database, api: FakeBotApi, **extra: object):  # noqa: ANN201
-    return make_settings(database, telegram_token=api.token, telegram_api_url=api.base_url,
-                         telegram_file_url=api.file_base_url, **extra)
-
-
-async def running_bot(database: Database, api: FakeBotApi, **extra: object) -> tuple[App, TelegramChannel, HttpServer]:
-    settings = telegram_settings(database, api, **extra)
-    app = await App.create(settings, db=database.engine())
-    http = HttpServer("127.0.0.1", 0)
-    channel = TelegramChannel(app.engine.handle_all, settings, http=http, command_texts=app.command_texts())
-    await channel.start()
-    await http.start()
-    return app, channel, http
-
-
-async def stop_bot(app: App, channel: TelegramChannel, http: HttpServer) -> None:
-    await http.stop()
-    await channel.stop()
-    await app.close()
-
-
-def keyboard_labels(call) -> list[str]:  # noqa: ANN001
-    markup = call.params.get("reply_markup") or {}
-    rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
-    return [button["text"] for row in rows for button in row]
-
-
-def payload_for(call, label_part: str) -> str:  # noqa: ANN001
-    rows = call.params["reply_markup"]["inline_keyboard"]
-    matches = [b["callback_data"] for row in rows for b in row if label_part in b["text"]]
-    assert len(matches) == 1, (label_part, rows)
-    return matches[0]
-
-
-class TelegramUser:
-    """Drives one Telegram user: sends, presses the buttons of the bot's last message, waits for answers."""
-
-    def __init__(self, api: FakeBotApi, user_id: int = USER) -> None:
-        self.api = api
-        self.user_id = user_id
-        self.seen = 0
-
-    async def _wait_reply(self, containing: str):  # noqa: ANN202
-        def arrived(call) -> bool:  # noqa: ANN001
-            return call.chat_id == self.user_id and call.ok and containing in (call.text or "")
-
-        call = await self.api.wait_for(arrived, method="sendMessage", timeout=10)
-        return call
-
-    async def send(self, text: str, expect: str):  # noqa: ANN201
-        self.api.clear_calls()
-        self.api.push_text(self.user_id, text)
-        return await self._wait_reply(expect)
-
-    async def command(self, text: str, expect: str):  # noqa: ANN201
-        self.api.clear_calls()
-        self.api.push_command(self.user_id, text)
-        return await self._wait_reply(expect)
-
-    async def press(self, last_call, label: str, expect: str):  # noqa: ANN001, ANN201
-        data = payload_for(last_call, label)
-        self.api.clear_calls()
-        self.api.push_callback(self.user_id, data, message_id=last_call.result["message_id"])
-        return await self._wait_reply(expect)
-
-    async def contact(self, phone: str, expect: str):  # noqa: ANN201
-        self.api.clear_calls()
-        self.api.push_contact(self.user_id, phone)
-        return await self._wait_reply(expect)
-
-
-async def walk_onboarding(user: TelegramUser, commune_typed: str) -> None:
-    call = await user.command("/start", "Bạn muốn dùng ngôn ngữ nào")
-    assert keyboard_labels(call) == ["Tiếng Việt", "English"]
-    call = await user.press(call, "Tiếng Việt", "Bạn có đồng ý không?")
-    assert keyboard_labels(call) == ["✅ Đồng ý", "Không, cảm ơn"]
-    call = await user.press(call, "Đồng ý", "Câu 1/6")
-    call = await user.send("HTX Sen Vàng", "Câu 2/6")
-    assert "Hợp tác xã" in keyboard_labels(call)
-    call = await user.press(call, "Hợp tác xã", "Câu 3/6")
-    call = await user.send(commune_typed, "xã/phường nào dưới đây")
-    assert keyboard_labels(call)[0] == "Phường Sa Đéc"
-    call = await user.press(call, "Phường Sa Đéc", "Câu 4/6")
-    call = await user.press(call, "Thực phẩm", "Câu 5/6")
-    call = await user.send("Bánh phồng tôm", "Câu 6/6")
-    markup = call.params["reply_markup"]
-    assert markup["keyboard"][0][0]["request_contact"] is True  # Telegram's share-contact button
-    call = await user.contact("+84 912 345 678", "Hồ sơ của bạn đã được lưu")
-    assert "⚙️ Cài đặt" in keyboard_labels(call)
+from tests.telegram_driver import (  # noqa: F401 - api is a fixture
+    USER,
+    TelegramUser,
+    api,
+    keyboard_labels,
+    running_bot,
+    stop_bot,
+    walk_onboarding,
+)
 
 
 @pytest.mark.parametrize("typed", ["Phường Sa Đéc", "phuong sa dec"])
@@ -125,15 +32,18 @@ async def test_onboarding_over_telegram_polling(database: Database, api: FakeBot
             profile = await session.get(Profile, user.id)
         assert user.channel_user_id == str(USER)
         assert profile is not None and profile.commune_code == "phuong-sa-dec" and profile.phone == "+84912345678"
-        assert api.commands[("default", "vi")] or api.commands  # the localized command menu was set
-        languages = {language for (_scope, language) in api.commands}
-        assert {"vi", "en"} <= languages
+        for language in ("vi", "en", ""):  # "": the default menu, in the default language
+            menu = api.commands.get(("default", language), [])
+            assert [c["command"] for c in menu] == list(COMMANDS), (language, api.commands)
+            assert all(c["description"] and not c["description"].startswith("commands.") for c in menu)
+        assert api.commands[("default", "en")] != api.commands[("default", "vi")]  # really translated
+        assert api.commands[("default", "")] == api.commands[("default", "vi")]
     finally:
         await stop_bot(app, channel, http)
 
 
 async def test_long_text_is_split_at_4096(database: Database, api: FakeBotApi) -> None:
-    from bot.messages import Button, Outgoing
+    from bot.core.messages import Button, Outgoing
 
     app, channel, http = await running_bot(database, api)
     try:
@@ -157,7 +67,12 @@ async def test_group_chats_and_edited_messages_are_ignored(database: Database, a
         edited["edited_message"] = edited.pop("message")
         api.push_raw(edited)
         await user_then_wait(api)
-        assert api.sent(-100) == [] and [c for c in api.sent(USER) if "edited" in (c.text or "")] == []
+        # Only the /start was answered: the group message and the edited message produced no reply (a
+        # handled text from a new user would have been answered too), and no conversation state.
+        assert api.sent(-100) == []
+        assert [c.text for c in api.sent(USER)] == [c.text for c in api.sent(USER)[:2]] and len(api.sent(USER)) == 2
+        async with app.sessions() as session:
+            assert (await session.execute(select(func.count()).select_from(User))).scalar_one() == 1
     finally:
         await stop_bot(app, channel, http)
 
@@ -207,8 +122,8 @@ async def test_many_rapid_presses_from_one_user_are_handled_in_order(database: D
         api.clear_calls()
         # Double taps and quick answers arrive together: each is handled once, in order.
         api.push_text(USER, "HTX Một")
-        api.push_callback(USER, "prof:type:htx")
-        api.push_callback(USER, "prof:type:htx")
+        api.push_callback(USER, "profile:type:htx")
+        api.push_callback(USER, "profile:type:htx")
         api.push_text(USER, "sa dec")
         await api.wait_for(lambda c: "xã/phường nào dưới đây" in (c.text or ""), method="sendMessage", timeout=10)
         texts = [c.text for c in api.sent(USER)]

@@ -11,7 +11,7 @@ USER = "2468458835296117922"
 
 
 def shown_answer_payloads(user: ZaloUser) -> list[str]:
-    return [b["payload"] for m in user.replies for b in m.buttons if b["payload"].startswith("asm:ans:")]
+    return [b["payload"] for m in user.replies for b in m.buttons if b["payload"].startswith("assessment:ans:")]
 
 
 async def test_complete_self_assessment_over_zalo(bot: ZaloBot, api: FakeZaloApi) -> None:
@@ -31,7 +31,7 @@ async def test_complete_self_assessment_over_zalo(bot: ZaloBot, api: FakeZaloApi
         asked.append(code)
         # Tapping an oa.query.hide button sends its payload back as the user's text; the top option may
         # sit among the numbered lines instead, whose payload the engine still knows as a press.
-        await user.send(f"asm:ans:{assessment_id}:{code}:{wanted[code]}")
+        await user.send(f"assessment:ans:{assessment_id}:{code}:{wanted[code]}")
         assert len(asked) <= 40
     assert asked == [c.code for c in sheet.criteria()]
     assert "Tổng: 100/100 điểm" in user.text and "⭐⭐⭐⭐⭐ 5 sao" in user.text

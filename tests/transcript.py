@@ -3,12 +3,15 @@ then assert on `chat.last` (the last reply) — against the real engine and a re
 
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import count
 
-from bot.engine import Engine
-from bot.messages import Inbound, Kind, Outgoing, Push
+from bot.core.engine import Engine
+from bot.core.messages import DEFAULT_LIMITS, Inbound, Kind, Outgoing, Push
 
 _update_ids = count(1)
+# Like Telegram and Zalo, the transcript's channel takes the messages for its other users itself.
+DELIVERS_PUSHES = replace(DEFAULT_LIMITS, delivers_pushes=True)
 
 
 class Chat:
@@ -21,7 +24,7 @@ class Chat:
         self.pushes: list[Push] = []  # what the last update sent to other users of the channel
 
     async def _deliver(self, inbound: Inbound) -> list[Outgoing]:
-        handled = await self.engine.handle_all(inbound)
+        handled = await self.engine.handle(inbound, DELIVERS_PUSHES)
         self.replies, self.pushes = handled.replies, handled.pushes
         self.history.extend(self.replies)
         return self.replies

@@ -18,9 +18,9 @@ import pytest
 
 from bot.app import App
 from bot.channels.zalo import ZaloChannel
-from bot.config import Settings
-from bot.http import HttpServer
-from bot.messages import Inbound
+from bot.core.config import Settings
+from bot.core.http import HttpServer
+from bot.core.messages import DEFAULT_LIMITS, Handled, Inbound, Limits
 from bot.zalo_setup import build_zalo_channel
 from tests.conftest import Database, make_settings
 from tests.fakes.zalo_api import FakeZaloApi, SentMessage
@@ -92,9 +92,9 @@ async def running_zalo(database: Database, api: FakeZaloApi, settings: Settings 
     seen: list[Inbound] = []
     handle = app.engine.handle
 
-    async def recording_handle(inbound: Inbound) -> list:  # noqa: ANN202 - list[Outgoing]
+    async def recording_handle(inbound: Inbound, limits: Limits = DEFAULT_LIMITS) -> Handled:
         seen.append(inbound)
-        return await handle(inbound)
+        return await handle(inbound, limits)
 
     app.engine.handle = recording_handle  # type: ignore[method-assign]
     channel = build_zalo_channel(app, http, officer_channels)

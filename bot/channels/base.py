@@ -1,4 +1,11 @@
-"""The contract every channel keeps, and the typed send errors the core decides on (courier's lesson)."""
+"""The contract every channel keeps (courier's lesson): one receive path, one deliver step, typed send errors.
+
+A channel turns a platform update into an `Inbound` and calls `receive(channel, inbound)`: the engine
+handles it (`Handle`: Inbound and the channel's `Limits` in, `Handled` out), then the replies go to the
+user in the order the user's updates arrived, then the messages for the channel's other users. Send
+errors are classified here (blocked, throttled, transient, refused, config); the core decides.
+A channel imports only the neutral types (bot/core/messages.py), this module and its platform library.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +13,14 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
-from bot import metrics
-from bot.messages import Handled, Inbound, Outgoing, Purpose, Sent
+from bot.core import metrics
+from bot.core.messages import Handled, Inbound, Limits, Outgoing, Purpose, Sent
 
-# Engine.handle (replies only) or Engine.handle_all (replies, and pushes to other users of the channel).
-Handle = Callable[[Inbound], Awaitable[list[Outgoing] | Handled]]
+# The engine's side of the contract (Engine.handle): raises TryLater when nothing could be recorded.
+Handle = Callable[[Inbound, Limits], Awaitable[Handled]]
+RouteHandler = Callable[[Any], Awaitable[Any]]
 
 
 class SendFailure(StrEnum):
@@ -31,8 +39,17 @@ class SendError(Exception):
         super().__init__(f"{failure}: {detail}")
 
 
+class Routes(Protocol):
+    """The bot's own HTTP server as a channel sees it: where to mount a webhook (bot/core/http.py)."""
+
+    def add_post(self, path: str, handler: RouteHandler) -> None: ...
+
+    def add_get(self, path: str, handler: RouteHandler) -> None: ...
+
+
 class Channel(Protocol):
     name: str
+    limits: Limits
 
     async def start(self) -> None: ...
 
@@ -81,6 +98,27 @@ async def send_reply_with_retries(channel: Channel, user_id: str, message: Outgo
             log.warning("reply on %s not delivered: %s (%s)", channel.name, exc.failure, exc.detail)
             metrics.REPLIES.labels(channel.name, str(exc.failure)).inc()
             return
+
+
+async def receive(channel: Any, inbound: Inbound, before_delivery: Callable[[], Awaitable[None]] | None = None) -> None:
+    """The one receive path: handle `inbound`, then deliver what it produced. `channel` has `handle`,
+    `limits`, `order` (a ReplyOrder) and `send`. `before_delivery` runs once the update is committed, before
+    anything is sent (Telegram answers the button's callback there). TryLater propagates: the caller
+    decides (webhook 503, retry, or log the loss)."""
+    # handle() must be the first await: updates run concurrently, and one user's updates keep their
+    # order only if each reaches the engine's per-user lock in the order the platform delivered them.
+    turn = channel.order.arrive(inbound.user_id)
+    try:
+        handled = await channel.handle(inbound, channel.limits)
+        if before_delivery is not None:
+            await before_delivery()
+        await turn.wait()  # the replies to this user's earlier updates have left
+        for message in handled.replies:
+            await send_reply_with_retries(channel, inbound.user_id, message)
+    finally:
+        turn.finish()
+    for push in handled.pushes:  # the channel's other users (an officer, the producer an officer answered)
+        await send_reply_with_retries(channel, push.user_id, push.message)
 
 
 class ReplyOrder:

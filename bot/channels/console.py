@@ -10,12 +10,14 @@ import asyncio
 import sys
 from typing import TextIO
 
-from bot.channels.base import Handle
-from bot.messages import Inbound, Kind, Outgoing, Purpose, Sent
+from bot.channels.base import Handle, ReplyOrder, receive
+from bot.channels.limits import CONSOLE as LIMITS
+from bot.core.messages import Inbound, Kind, Outgoing, Purpose, Sent
 
 
 class ConsoleChannel:
     name = "console"
+    limits = LIMITS
 
     def __init__(self, handle: Handle, user_id: str = "console-user", stdin: TextIO | None = None,
                  stdout: TextIO | None = None) -> None:
@@ -23,6 +25,7 @@ class ConsoleChannel:
         self.user_id = user_id
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
+        self.order = ReplyOrder()
 
     async def start(self) -> None:
         return None
@@ -60,8 +63,7 @@ class ConsoleChannel:
                 await self._deliver(inbound)
 
     async def _deliver(self, inbound: Inbound) -> None:
-        for message in await self.handle(inbound):
-            await self.send(self.user_id, message)
+        await receive(self, inbound)
 
 
 def render(message: Outgoing) -> str:

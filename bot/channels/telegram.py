@@ -1,7 +1,8 @@
 """Telegram through python-telegram-bot: long polling or a webhook on our own aiohttp server.
 
 The engine decides; this module only translates. Platform quirks handled here:
-- `/start` becomes the neutral started event; callback queries are answered at once (stops the spinner).
+- `/start` becomes the neutral started event; a callback query is answered once its update is committed,
+  before the replies are sent (that stops the button's spinner).
 - Inline keyboards carry button payloads (≤ 64 bytes, checked where payloads are made). A message that
   asks for a phone number uses a one-time reply keyboard instead: the contact button plus the other
   choices as text buttons, which the engine maps back by label.
@@ -15,7 +16,7 @@ import functools
 import hmac
 import json
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 from telegram import (
@@ -29,23 +30,43 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.channels.base import Handle, ReplyOrder, SendError, SendFailure, send_reply_with_retries, split_text
-from bot.config import Settings
-from bot.downloads import register_downloader
-from bot.engine import DatabaseUnavailable
-from bot.http import HttpServer
-from bot.messages import Attachment, Button, FileRef, Handled, Inbound, Kind, Outgoing, Purpose, Sent
+from bot.channels.base import Handle, ReplyOrder, Routes, SendError, SendFailure, receive, split_text
+from bot.channels.limits import TELEGRAM
+from bot.core.messages import (
+    Attachment,
+    Button,
+    FileRef,
+    Inbound,
+    Kind,
+    Outgoing,
+    Purpose,
+    Sent,
+    TryLater,
+)
 
 log = logging.getLogger(__name__)
 
-TEXT_LIMIT = 4096
-CAPTION_LIMIT = 1024
+LIMITS = TELEGRAM
+TEXT_LIMIT = LIMITS.text
+CAPTION_LIMIT = LIMITS.caption
+
+
+class TelegramSettings(Protocol):
+    """What this channel reads of the bot's settings (bot/core/config.py has them all)."""
+
+    telegram_token: str
+    telegram_api_url: str
+    telegram_file_url: str
+    webhook_url: str
+    webhook_secret: str
+    telegram_webhook_path: str
 
 
 class TelegramChannel:
     name = "telegram"
+    limits = LIMITS
 
-    def __init__(self, handle: Handle, settings: Settings, *, http: HttpServer | None = None,
+    def __init__(self, handle: Handle, settings: TelegramSettings, *, http: Routes | None = None,
                  command_texts: dict[str, dict[str, str]] | None = None, concurrent_updates: int = 64) -> None:
         """`command_texts`: Telegram's command menu, {language or "default": {command: description}}."""
         self.handle = handle
@@ -66,7 +87,6 @@ class TelegramChannel:
             builder = builder.updater(None)
         self.application: Application = builder.build()
         self.application.add_handler(TypeHandler(Update, self._on_update))
-        register_downloader(self.name, self.download)
 
     @property
     def bot(self) -> Any:
@@ -116,7 +136,7 @@ class TelegramChannel:
         # Handled before answering: a 200 means the update is committed (Telegram retries otherwise).
         try:
             await self._process(update)
-        except DatabaseUnavailable:
+        except TryLater:
             return web.Response(status=503, text="database unavailable")  # Telegram delivers it again
         return web.Response(text="ok")
 
@@ -130,34 +150,23 @@ class TelegramChannel:
             return
         try:
             await self._process(update)
-        except DatabaseUnavailable:  # polling has confirmed the update already: it is lost, say so
+        except TryLater:  # polling has confirmed the update already: it is lost, say so
             log.error("a polled telegram update %s was lost: the database was unreachable", update.update_id)
 
     async def _process(self, update: Update) -> None:
         inbound = to_inbound(update)
         if inbound is None:
             return
-        # handle() must be the first await: updates run concurrently, and one user's updates keep
-        # their order only if each reaches the engine's per-user lock in the order PTB started them.
-        turn = self.order.arrive(inbound.user_id)
-        try:
-            outcome = await self.handle(inbound)
-            replies, pushes = (outcome.replies, outcome.pushes) if isinstance(outcome, Handled) else (outcome, [])
-            if update.callback_query is not None:
+        query = update.callback_query
+
+        async def answer_callback() -> None:
+            if query is not None:
                 try:
-                    await update.callback_query.answer()
+                    await query.answer()
                 except (BadRequest, NetworkError):
                     pass  # an old query cannot be answered; the press was still handled
-            await turn.wait()  # the replies to this user's earlier updates have left
-            for message in replies:
-                await self.send_reply(inbound.user_id, message)
-        finally:
-            turn.finish()
-        for push in pushes:  # other Telegram users (an officer, the producer an officer answered)
-            await self.send_reply(push.user_id, push.message)
 
-    async def send_reply(self, user_id: str, message: Outgoing, attempts: int = 3) -> None:
-        await send_reply_with_retries(self, user_id, message, attempts)
+        await receive(self, inbound, answer_callback)
 
     # --- outbound ------------------------------------------------------------------------------------
     async def send(self, user_id: str, message: Outgoing, purpose: Purpose = Purpose.REPLY) -> Sent:

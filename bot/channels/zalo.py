@@ -25,12 +25,14 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from dataclasses import replace
+from typing import Any, Protocol
 
 import aiohttp
 from aiohttp import web
 
-from bot.channels.base import Handle, ReplyOrder, SendError, SendFailure, send_reply_with_retries, split_text
+from bot.channels.base import Handle, ReplyOrder, Routes, SendError, SendFailure, receive, split_text
+from bot.channels.limits import ZALO
 from bot.channels.zalo_client import (
     BLOCKED_CODES,
     REFUSED_CODES,
@@ -41,15 +43,22 @@ from bot.channels.zalo_client import (
     ZaloClient,
     classify,
 )
-from bot.config import Settings
-from bot.downloads import register_downloader
-from bot.engine import DatabaseUnavailable
-from bot.http import HttpServer
-from bot.messages import Attachment, Button, FileRef, Inbound, Kind, Outgoing, Purpose, Sent
+from bot.core.messages import (
+    Attachment,
+    Button,
+    FileRef,
+    Inbound,
+    Kind,
+    Outgoing,
+    Purpose,
+    Sent,
+    TryLater,
+)
 
 log = logging.getLogger(__name__)
 
-TEXT_LIMIT = 2000  # about 2,000 characters per text message (platforms.md)
+LIMITS = ZALO  # buttons per template: OCOP_ZALO_MAX_BUTTONS (UNCONFIRMED), set per instance
+TEXT_LIMIT = LIMITS.text
 DOWNLOAD_LIMIT = 20 * 1024 * 1024  # a file a user sent is refused above this, never read whole into memory
 ENDPOINTS = {
     Purpose.REPLY: "cs",
@@ -62,10 +71,19 @@ TokenFailure = Callable[[str], Awaitable[None]]
 NOT_ABOUT_THE_FILE = BLOCKED_CODES | REFUSED_CODES | THROTTLED_CODES | {TOKEN_INVALID}
 
 
+class ZaloSettings(Protocol):
+    """What this channel reads of the bot's settings (bot/core/config.py has them all)."""
+
+    zalo_oa_secret: str
+    zalo_webhook_path: str
+    zalo_max_age: int
+    zalo_max_buttons: int
+
+
 class ZaloChannel:
     name = "zalo"
 
-    def __init__(self, handle: Handle, settings: Settings, client: ZaloClient, *, http: HttpServer | None = None,
+    def __init__(self, handle: Handle, settings: ZaloSettings, client: ZaloClient, *, http: Routes | None = None,
                  on_token_failure: TokenFailure | None = None, clock: Callable[[], float] = time.time) -> None:
         """`on_token_failure(detail)`: tell the officers that Zalo no longer accepts our tokens."""
         self.handle = handle
@@ -77,7 +95,7 @@ class ZaloChannel:
         self.healthy = True  # False after a token refresh failed, until a send works again
         self._tasks: set[asyncio.Task[None]] = set()
         self.order = ReplyOrder()
-        register_downloader(self.name, self.download)
+        self.limits = replace(LIMITS, buttons=settings.zalo_max_buttons)
 
     async def start(self) -> None:
         if self.http is None:
@@ -131,26 +149,16 @@ class ZaloChannel:
         return abs(self.clock() * 1000 - sent_ms) <= self.settings.zalo_max_age * 1000
 
     async def _process(self, inbound: Inbound) -> None:
-        # handle() is the first await: tasks start in arrival order, so one user's events reach the
-        # engine's per-user lock in the order Zalo sent them (and their replies leave in that order).
-        turn = self.order.arrive(inbound.user_id)
-        try:
-            for _ in range(5):  # Zalo has our 200 already: keep trying while the database is back in ~1 min
-                try:
-                    replies = await self.handle(inbound)
-                    break
-                except DatabaseUnavailable:
-                    log.warning("database unreachable; retrying a zalo event already answered")
-            else:
-                log.error("a zalo event was lost: the database stayed unreachable")
+        for _ in range(5):  # Zalo has our 200 already: keep trying while the database is back in ~1 min
+            try:
+                await receive(self, inbound)
                 return
-            await turn.wait()
-            for message in replies:
-                await self.send_reply(inbound.user_id, message)
-        except Exception:
-            log.exception("a zalo event failed after the webhook answered")
-        finally:
-            turn.finish()
+            except TryLater:
+                log.warning("database unreachable; retrying a zalo event already answered")
+            except Exception:
+                log.exception("a zalo event failed after the webhook answered")
+                return
+        log.error("a zalo event was lost: the database stayed unreachable")
 
     async def download(self, url: str) -> bytes:
         """The bytes of a file a user sent: the signed event gives its URL on Zalo's servers. Only
@@ -166,9 +174,6 @@ class ZaloChannel:
                 if len(data) > DOWNLOAD_LIMIT:
                     raise ValueError(f"the file is over {DOWNLOAD_LIMIT} bytes")
         return bytes(data)
-
-    async def send_reply(self, user_id: str, message: Outgoing, attempts: int = 3) -> None:
-        await send_reply_with_retries(self, user_id, message, attempts)
 
     # --- outbound ------------------------------------------------------------------------------------
     async def send(self, user_id: str, message: Outgoing, purpose: Purpose = Purpose.REPLY) -> Sent:
@@ -191,7 +196,7 @@ class ZaloChannel:
         uploaded: dict[str, str] = {}
         if message.attachment is not None:
             data, uploaded = await self._send_attachment(recipient, message.attachment, path)
-        text, buttons = render(message, self.settings.zalo_max_buttons)
+        text, buttons = render(message, self.limits.buttons)
         if text or buttons:
             parts = split_text(text, TEXT_LIMIT)
             for index, part in enumerate(parts):

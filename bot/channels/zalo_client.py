@@ -68,7 +68,10 @@ def classify(error: ZaloApiError) -> SendError:
         return SendError(SendFailure.REFUSED, f"bad request: zalo {code}")
     if code in THROTTLED_CODES:
         return SendError(SendFailure.THROTTLED, f"zalo {code}", retry_after=1.0)
-    return SendError(SendFailure.CONFIG, f"zalo {code}")
+    # A code we do not know fails this one message (courier's ErrFailedWithReason): it must never stop
+    # the whole channel. Token problems, the one real configuration failure, surface as TokenRefreshFailed.
+    log.warning("zalo answered an unknown error code %s: this message is refused, the channel goes on", code)
+    return SendError(SendFailure.REFUSED, f"unknown: zalo {code}")
 
 
 class ZaloClient:

@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import model_validator
 
 from bot.content.base import ContentModel, Sourced, load_model
-from bot.text import fold
+from bot.content.text import fold
 
 NAME = "communes"
 FILE = "communes.yaml"

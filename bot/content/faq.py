@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import field_validator, model_validator
 
 from bot.content.base import ContentModel, Sourced, UText, load_model
-from bot.text import fold
+from bot.content.text import fold
 
 NAME = "faq"
 FILE = "faq.yaml"

@@ -16,7 +16,7 @@ from pydantic import Field
 
 from bot.content import programme
 from bot.content.base import ContentError, ContentErrors, ContentModel, Sourced, UText, load_model
-from bot.text import fold
+from bot.content.text import fold
 
 NAME = "product_sets"
 FILE = "product_sets.yaml"

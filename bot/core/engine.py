@@ -1,0 +1,285 @@
+"""The engine: one transaction per update, routed to one handler, replies returned after commit.
+
+Order of routing (ARCHITECTURE.md): the started event and commands → button payloads (pressed, typed
+as the number or label of a button just shown, or sent back as text by Zalo) → the answer the active
+flow step waits for → free text. One user's updates are handled one at a time: an asyncio lock per
+user inside a process and, on PostgreSQL, a row lock on the user across processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.content import Content
+from bot.content.text import fold
+from bot.core import metrics
+from bot.core.config import Settings
+from bot.core.context import Context, Handler, Router
+from bot.core.i18n import I18n
+from bot.core.messages import DEFAULT_LIMITS, Handled, Inbound, Kind, Limits, Outgoing, TryLater
+from bot.core.outbox import route_pushes
+from db.repositories import Repositories
+
+log = logging.getLogger(__name__)
+
+_COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
+_PAYLOAD = re.compile(r"^[a-z_]{2,16}:[a-z_]{1,24}(?::\S{0,40})?$")
+# Words that always lead back to the menu, folded (typed with or without diacritics).
+LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+CANCEL_WORDS = frozenset({"huy", "huy bo", "thoat", "menu", "cancel", "quay lai", "ve menu", "trang chu"})
+# SQLSTATE classes of a lost connection: 08 connection exception, 57P01-57P03 server shut down/starting.
+_CONNECTION_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
+class DatabaseUnavailable(TryLater):
+    """The database could not be reached for a while: the update was NOT handled or recorded. Channels
+    see the neutral `TryLater` (a webhook answers 503 so the platform delivers it again)."""
+
+
+def is_connectivity_error(exc: BaseException) -> bool:
+    """True when `exc` means the database connection failed (not that a statement was wrong): the
+    transaction was rolled back, so running the update again is safe."""
+    if isinstance(exc, (OperationalError, InterfaceError, ConnectionError)):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    seen: BaseException | None = getattr(exc, "orig", None) or exc.__cause__
+    for _ in range(4):  # the driver's exception, possibly wrapped once more
+        if seen is None:
+            break
+        if isinstance(seen, ConnectionError) or str(getattr(seen, "sqlstate", "") or "").startswith(_CONNECTION_SQLSTATES):
+            return True
+        seen = getattr(seen, "__cause__", None)
+    return False
+
+
+class UserLocks:
+    """One asyncio lock per user, dropped when nobody waits on it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: tuple[str, str]) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users <= 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+class Engine:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        router: Router,
+        content: Content,
+        i18n: I18n,
+        settings: Settings,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.sessions = sessions
+        self.router = router
+        self.content = content
+        self.i18n = i18n
+        self.settings = settings
+        self.clock = clock
+        self.locks = UserLocks()
+        # How long an update waits for a lost database connection to come back before giving up.
+        self.db_retry_seconds = 10.0
+        self._officers = settings.officer_ids()
+        # Updates beyond the pool's connections wait here, on a plain semaphore, rather than in the
+        # pool's own queue (a task and a timeout per waiter): with SQLite's one connection and 64
+        # concurrent Telegram updates that queue cost more CPU than the transactions themselves.
+        slots = pool_capacity(sessions)
+        self._transactions = asyncio.Semaphore(slots) if slots else None
+
+    async def handle(self, inbound: Inbound, limits: Limits = DEFAULT_LIMITS) -> Handled:
+        """Handle one update end to end (the one receive path of every channel): returns the replies to
+        send, already committed, and, when the channel `delivers_pushes`, the messages for its other users;
+        every other message for another user is an outbox row for the delivery worker. Raises
+        DatabaseUnavailable (a TryLater) when nothing could be recorded."""
+        started = time.perf_counter()
+        async with self.locks.hold((inbound.channel, inbound.user_id)):
+            try:
+                handled = await self._with_reconnect(inbound, limits)
+                outcome = "ok" if handled.replies or inbound.kind is Kind.STOPPED else "duplicate"
+            except DatabaseUnavailable:
+                metrics.UPDATES.labels(inbound.channel, "unavailable").inc()
+                raise
+            except Exception:
+                log.exception("handler failed for a %s update on %s", inbound.kind, inbound.channel)
+                handled, outcome = Handled(await self._after_failure(inbound)), "error"
+        metrics.UPDATES.labels(inbound.channel, outcome).inc()
+        metrics.HANDLER_SECONDS.labels(inbound.channel).observe(time.perf_counter() - started)
+        return handled
+
+    async def _with_reconnect(self, inbound: Inbound, limits: Limits) -> Handled:
+        """Run the update's transaction; when the connection drops (server restart, terminated backend)
+        it was rolled back, dedup key included, so it is run again with a short backoff."""
+        deadline = time.monotonic() + self.db_retry_seconds
+        delay = 0.1
+        while True:
+            try:
+                return await self._handle_in_transaction(inbound, limits)
+            except Exception as exc:
+                if not is_connectivity_error(exc):
+                    raise
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    log.error("database unreachable for %.0f s; a %s update was not handled", self.db_retry_seconds,
+                              inbound.kind)
+                    raise DatabaseUnavailable(str(exc)[:200]) from exc
+                log.warning("database connection lost (%s); retrying the update in %.1f s", type(exc).__name__, delay)
+                await asyncio.sleep(min(delay, left))
+                delay = min(delay * 2, 2.0)
+
+    async def _handle_in_transaction(self, inbound: Inbound, limits: Limits) -> Handled:
+        if self._transactions is None:
+            return await self._transaction(inbound, limits)
+        async with self._transactions:
+            return await self._transaction(inbound, limits)
+
+    async def _transaction(self, inbound: Inbound, limits: Limits) -> Handled:
+        async with self.sessions() as session, session.begin():
+            repos = Repositories(session)
+            if inbound.dedup_key and not await repos.updates.mark_processed(inbound.dedup_key):
+                log.info("dropped a repeated update %s", inbound.dedup_key)
+                return Handled()
+            loaded = await repos.users.load_conversation(inbound.channel, inbound.user_id)
+            if loaded is None:
+                user, _created = await repos.users.get_or_create_locked(inbound.channel, inbound.user_id)
+                profile, state = None, None
+            else:
+                user, profile, state = loaded
+            now = self.clock()
+            if now - user.last_seen_at > LAST_SEEN_RESOLUTION:  # not a write on every message
+                user.last_seen_at = now
+            if inbound.kind is Kind.STOPPED:
+                user.active = False
+                return Handled()
+            if not user.active:
+                user.active = True
+            if (inbound.channel, inbound.user_id) in self._officers and user.role == "producer":
+                user.role = "officer"
+            ctx = Context(
+                inbound=inbound,
+                user=user,
+                profile=profile,
+                state=state or await repos.states.for_user(user.id),
+                repos=repos,
+                t=self.i18n.translator(user.locale or self.settings.default_locale),
+                i18n=self.i18n,
+                content=self.content,
+                settings=self.settings,
+                now=now,
+                limits=limits,
+            )
+            await self.route(ctx)
+            pushes = await route_pushes(repos, ctx.pushes, inbound.channel if limits.delivers_pushes else None)
+            if ctx.forget_user:
+                await repos.users.delete_with_personal_data(user)
+            else:
+                _remember_keyboard(ctx)
+            return Handled(ctx.replies, pushes)
+
+    async def route(self, ctx: Context) -> None:
+        inbound = ctx.inbound
+        handler = None
+        if inbound.kind is Kind.STARTED:
+            handler = self.router.commands["start"]
+        elif inbound.kind is Kind.TEXT:
+            inbound = self._as_button(ctx) or inbound
+            ctx.inbound = inbound
+            handler = self._command_for(ctx)
+        if handler is None and inbound.kind is Kind.BUTTON:
+            parts = inbound.payload.split(":", 2)
+            capability_action = ":".join(parts[:2])
+            ctx.arg = parts[2] if len(parts) > 2 else ""
+            handler = self.router.buttons.get(capability_action) or self.router.commands["stale_button"]
+        if handler is None:
+            handler = self.router.answer_handler(ctx.state.flow, ctx.state.step)
+        if handler is None:
+            handler = self.router.kinds.get(inbound.kind)
+        if handler is None:
+            handler = self.router.fallback or self.router.commands["help"]
+        await handler(ctx)
+
+    def _command_for(self, ctx: Context) -> Handler | None:
+        match = _COMMAND.match(ctx.text)
+        if match:
+            name = match.group(1).lower()
+            return self.router.commands.get(name) or self.router.commands["help"]
+        if fold(ctx.text) in CANCEL_WORDS:
+            return self.router.commands["menu"]
+        return self.router.words.get(fold(ctx.text))
+
+    def _as_button(self, ctx: Context) -> Inbound | None:
+        """Text that stands for a button: its number or label from the last keyboard, or a payload."""
+        typed = ctx.text
+        keyboard = ctx.state.keyboard or []
+        if keyboard:
+            if typed.isdigit() and 1 <= int(typed) <= len(keyboard):
+                return replace(ctx.inbound, kind=Kind.BUTTON, payload=keyboard[int(typed) - 1][1])
+            folded = fold(typed)
+            for label, button_payload in keyboard:
+                if folded and fold(label) == folded:
+                    return replace(ctx.inbound, kind=Kind.BUTTON, payload=button_payload)
+        if _PAYLOAD.match(typed) and ":".join(typed.split(":", 2)[:2]) in self.router.buttons:
+            return replace(ctx.inbound, kind=Kind.BUTTON, payload=typed)  # Zalo sends query payloads as text
+        return None
+
+    async def _after_failure(self, inbound: Inbound) -> list[Outgoing]:
+        """A handler failed: nothing it changed was saved. Record the update id (a redelivery would
+        fail the same way) and apologise, leaving the user where they were."""
+        locale = self.settings.default_locale
+        try:
+            async with self.sessions() as session, session.begin():
+                repos = Repositories(session)
+                if inbound.dedup_key:
+                    await repos.updates.mark_processed(inbound.dedup_key)
+                user = await repos.users.by_channel_id(inbound.channel, inbound.user_id)
+                locale = (user.locale if user else None) or locale
+        except Exception:
+            log.exception("could not record a failed update")
+        t = self.i18n.translator(locale)
+        return [Outgoing(text=t("error.generic"))]
+
+
+def pool_capacity(sessions: async_sessionmaker[AsyncSession]) -> int | None:
+    """How many connections the sessions' pool can hand out at once, or None when it does not say."""
+    bind = sessions.kw.get("bind")
+    pool = getattr(getattr(bind, "sync_engine", None), "pool", None)
+    size = getattr(pool, "size", None)
+    if pool is None or not callable(size):
+        return None
+    return max(1, int(size()) + max(0, int(getattr(pool, "_max_overflow", 0))))
+
+
+def _remember_keyboard(ctx: Context) -> None:
+    """Save the buttons last shown, so typing "2" or a button's label presses it on any channel."""
+    keyboard = None
+    for reply in reversed(ctx.replies):
+        if reply.buttons:
+            keyboard = [[b.label, b.payload] for b in reply.flat_buttons()]
+            break
+    if keyboard is None and ctx.replies:
+        keyboard = []
+    if keyboard is not None and keyboard != ctx.state.keyboard:  # unchanged = no UPDATE
+        ctx.state.keyboard = keyboard

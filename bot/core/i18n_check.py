@@ -1,0 +1,47 @@
+"""Finds texts that would reach a user untranslated: code ids missing from a catalog, content texts
+missing from the English catalogs, and translations whose {placeholders} differ."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+
+from bot.content import Content
+from bot.core.i18n import LOCALES
+
+# The calls that take a catalog id, and which argument it is (ctx.reply, ctx.button, t, N_, show_menu…).
+KEYWORDS = {"t": (1,), "N_": (1,), "reply": (1,), "button": (1,), "show_menu": (2,), "show_summary": (2,)}
+CODE_DIRS = ("bot", "handlers")
+_PLACEHOLDER = re.compile(r"{(\w+)}")
+_ROOT = Path(__file__).resolve().parents[2]  # the checkout: bot/ and handlers/ live here
+
+
+def code_msgids(root: Path = _ROOT) -> dict[str, str]:
+    """{msgid: "file:line"} for every catalog id used in code."""
+    found: dict[str, str] = {}
+    for folder in CODE_DIRS:
+        for filename, lineno, message, _comments, _context in extract_from_dir(
+            root / folder, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=()
+        ):
+            if isinstance(message, str) and message:
+                found.setdefault(message, f"{folder}/{filename}:{lineno}")
+    return found
+
+
+def missing_translations(content: Content, catalogs: Mapping[str, Mapping[str, str]]) -> list[str]:
+    problems: list[str] = []
+    for msgid, where in sorted(code_msgids().items()):
+        for locale in LOCALES:
+            if not catalogs.get(locale, {}).get(msgid):
+                problems.append(f"{where}: id {msgid!r} has no {locale} translation")
+        vi, en = catalogs.get("vi", {}).get(msgid), catalogs.get("en", {}).get(msgid)
+        if vi and en and set(_PLACEHOLDER.findall(vi)) != set(_PLACEHOLDER.findall(en)):
+            problems.append(f"{where}: id {msgid!r}: vi and en use different {{placeholders}}")
+    english = catalogs.get("en", {})
+    for text in sorted(content.texts()):
+        if not english.get(text):
+            problems.append(f"content: text {text[:60]!r} has no en translation (content/locale/en/LC_MESSAGES/content_*.po)")
+    return problems

@@ -1,0 +1,141 @@
+"""The outbox: every push is a row per recipient, written once, rendered and re-checked at send time.
+
+Whatever creates pushes (reminders, the monthly bulletin, an officer's broadcast) calls `enqueue` with
+rows keyed by (source_key, user): a second tick, a restart or a second process cannot create the same
+push twice. The text is NOT stored: a `Source` renders it when the row is sent, in the recipient's
+locale at that moment, after checking the push still makes sense (still subscribed, date unchanged…).
+A new kind of push is a new Source in the registry given to the delivery worker.
+
+Messages a handler addresses to other users (an officer's notification, the answer to a producer): the
+channel that handled the update sends those for its own users right after the commit when it can; the
+others (a recipient on another channel, or a channel that cannot reach other users) become outbox rows of
+the "direct" source in the same transaction, which the delivery worker sends first: nothing is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.content.reminders import PUSH_KINDS  # noqa: F401 - kinds a producer can turn off
+from bot.core.messages import Button, Outgoing, Purpose, Push, Sent
+from db.models import OutboxMessage, PushPreference, User, utcnow
+from db.repositories import Repositories
+
+log = logging.getLogger(__name__)
+
+PENDING, SENDING, SENT = "pending", "sending", "sent"
+BLOCKED, FAILED, SKIPPED, REFUSED = "blocked", "failed", "skipped", "refused"
+FINAL = (SENT, BLOCKED, FAILED, SKIPPED, REFUSED)
+
+
+@dataclass
+class Prepared:
+    """What to send for one row (parts in order: e.g. a chart, then the text), or why to skip it.
+
+    Two optional hooks for parts that depend on other rows' sends, e.g. an attachment uploaded once and
+    then sent to everyone by the platform's id (bot/broadcast_source.py):
+    - `ready()` is awaited after the worker closed its database session, before the first send; it
+      may wait for another row's upload, and returns the parts to send.
+    - `settled(index, sent)` is told what the platform answered for each part (Sent), or None for the
+      first part that did not go out (an error, or the row was left to another worker)."""
+
+    parts: list[Outgoing] = field(default_factory=list)
+    skip: str = ""
+    ready: Callable[[], Awaitable[list[Outgoing]]] | None = None
+    settled: Callable[[int, Sent | None], Awaitable[None]] | None = None
+
+
+class Source(Protocol):
+    name: str
+
+    async def prepare(self, session: AsyncSession, row: OutboxMessage, user: User, now: datetime) -> Prepared:
+        """Re-check the push against the database now and render it in the user's locale."""
+        ...
+
+
+def outbox_row(source: str, source_key: str, user: User | Mapping[str, Any], purpose: Purpose, due_at: datetime,
+               data: dict[str, Any] | None = None, status: str = PENDING, detail: str | None = None) -> dict[str, Any]:
+    """Values for one outbox row; `user` is a User or a mapping with id, channel, channel_user_id."""
+    get = user.get if isinstance(user, Mapping) else (lambda key: getattr(user, key))
+    return {
+        "source": source, "source_key": source_key, "user_id": get("id"), "channel": get("channel"),
+        "channel_user_id": get("channel_user_id"), "purpose": str(purpose), "data": data or {},
+        "status": status, "due_at": due_at, "attempts": 0, "parts_done": 0, "created_at": utcnow(),
+        "outcome_detail": detail, "finished_at": utcnow() if status in FINAL else None,
+    }
+
+
+async def enqueue(session: AsyncSession, rows: Iterable[dict[str, Any]]) -> int:
+    """Insert rows, ignoring any whose (source_key, user) already exists. Returns how many were given."""
+    batch = list(rows)
+    if not batch:
+        return 0
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["source_key", "user_id"])
+    for start in range(0, len(batch), 1000):
+        await session.execute(statement, batch[start : start + 1000])
+    return len(batch)
+
+
+async def disabled_kinds(session: AsyncSession, user_id: int) -> set[str]:
+    query = select(PushPreference.kind).where(PushPreference.user_id == user_id, PushPreference.enabled.is_(False))
+    return set((await session.execute(query)).scalars())
+
+
+async def push_allowed(session: AsyncSession, user: User, kind: str, *, needs_consent: bool = True) -> str:
+    """'' when the user still wants this kind of push, else the reason to skip it."""
+    if not user.active:
+        return "inactive"
+    if needs_consent and user.consent_at is None:
+        return "no consent"
+    if not user.notifications:
+        return "notifications off"
+    if kind in await disabled_kinds(session, user.id):
+        return f"{kind} turned off"
+    return ""
+
+
+class DirectSource:
+    """A conversation message for another user that the handling channel could not send itself (the
+    recipient is on another channel): an officer's new ticket, the answer to a producer. Stored as
+    rendered (text and buttons), sent as long as the user is active."""
+
+    name = "direct"
+
+    async def prepare(self, session: AsyncSession, row: OutboxMessage, user: User, now: datetime) -> Prepared:
+        if not user.active:
+            return Prepared(skip="inactive")
+        rows = tuple(tuple(Button(label, payload) for label, payload in row_) for row_ in row.data.get("buttons", []))
+        return Prepared([Outgoing(text=str(row.data.get("text", "")), buttons=rows)])
+
+
+# --- messages a handler addresses to other users --------------------------------------------------
+
+
+async def route_pushes(repos: Repositories, pushes: list[tuple[int, Outgoing]], channel: str | None) -> list[Push]:
+    """The pushes `channel` sends itself now (None: it sends none); queues the rest in the outbox."""
+    now: list[Push] = []
+    queued = []
+    for user_id, message in pushes:
+        recipient = await repos.users.by_id(user_id)
+        if recipient is None or not recipient.active:
+            log.info("push to user %s dropped: no such active user", user_id)
+            continue
+        if recipient.channel == channel:
+            now.append(Push(recipient.channel_user_id, message))
+        else:
+            buttons = [[[b.label, b.payload] for b in row] for row in message.buttons]
+            queued.append(outbox_row("direct", f"direct:{uuid.uuid4().hex}", recipient, Purpose.REPLY, utcnow(),
+                                     {"text": message.text, "buttons": buttons}))
+    await enqueue(repos.session, queued)
+    return now

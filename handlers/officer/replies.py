@@ -1,0 +1,124 @@
+"""Officers answer hand-off tickets: Reply on a ticket, type and confirm the answer, the producer receives it;
+/tickets and the ticket lists. The router checks the officer role before every handler
+(`officer_router`), whatever payload came; a producer gets the hand-off's own polite refusal."""
+
+from __future__ import annotations
+
+from bot.content.text import clean_user_text
+from bot.core.context import Context
+from bot.core.i18n import N_, Translator
+from bot.core.messages import Button, Outgoing
+from db.models import Ticket
+from db.questions import ANSWERED, OPEN
+from handlers.officer.guard import officer_router
+from handlers.producer.menu import back_to_menu_row
+
+ANSWER_LIMIT = 2000
+LIST_LIMIT = 10
+PREVIEW = 120  # characters of a question or answer shown in the ticket list
+
+
+def officers_only(ctx: Context) -> bool:
+    """True for an officer; otherwise a polite refusal, changing nothing."""
+    if not ctx.is_officer:
+        ctx.reply("handoff.officers_only", buttons=[back_to_menu_row(ctx)])
+    return ctx.is_officer
+
+
+router = officer_router(officers_only)
+
+
+async def open_ticket_from(ctx: Context, raw_id: object) -> Ticket | None:
+    """The open ticket a payload or saved state names; None (and why) when it is unknown or answered."""
+    ticket = await ctx.repos.tickets.by_id(int(raw_id)) if str(raw_id).isdigit() else None
+    if ticket is None:
+        ctx.reply("handoff.no_such_ticket", buttons=[back_to_menu_row(ctx)])
+    elif ticket.status != OPEN:
+        ctx.clear_flow()
+        ctx.reply("handoff.already_answered", buttons=[back_to_menu_row(ctx)], number=str(ticket.id))
+        return None
+    return ticket
+
+
+@router.on_button("inbox", "reply")
+async def start_reply(ctx: Context) -> None:
+    """Officer pressed Reply: shows the question and waits for the typed answer."""
+    if (ticket := await open_ticket_from(ctx, ctx.arg)) is None:
+        return
+    ctx.go("faq_reply", "text", ticket=ticket.id)
+    ctx.reply("handoff.type_answer", buttons=[back_to_menu_row(ctx)], number=str(ticket.id), question=ticket.question)
+
+
+@router.on_answer("faq_reply", "text", "confirm")
+async def type_answer(ctx: Context) -> None:
+    """Keeps the officer's typed answer (typing again replaces the draft) and asks to confirm sending it."""
+    if (ticket := await open_ticket_from(ctx, ctx.data.get("ticket"))) is None:
+        return
+    answer = clean_user_text(ctx.text, ANSWER_LIMIT)
+    if not answer:
+        ctx.reply("handoff.type_answer", buttons=[back_to_menu_row(ctx)], number=str(ticket.id), question=ticket.question)
+        return
+    ctx.go("faq_reply", "confirm", answer=answer)
+    send = ctx.button("handoff.send_answer", "inbox", "reply_send")
+    edit = ctx.button("handoff.edit_answer", "inbox", "reply", ticket.id)
+    ctx.reply("handoff.confirm_answer", buttons=[[send, edit], back_to_menu_row(ctx)], number=str(ticket.id), answer=answer)
+
+
+@router.on_button("inbox", "reply_send")
+async def send_answer(ctx: Context) -> None:
+    """Marks the ticket answered and pushes the answer to the producer; then the open tickets."""
+    answer = ctx.data.get("answer", "") if ctx.state.flow == "faq_reply" else ""
+    if not answer:  # an old confirmation button: nothing typed to send
+        ctx.reply("menu.stale_button", buttons=[back_to_menu_row(ctx)])
+        return
+    ticket = await open_ticket_from(ctx, ctx.data.get("ticket"))
+    if ticket is None:
+        return
+    if not await ctx.repos.tickets.answer(ticket.id, ctx.user.id, answer, ctx.now):
+        ctx.reply("handoff.already_answered", buttons=[back_to_menu_row(ctx)], number=str(ticket.id))
+        return
+    producer = await ctx.repos.users.by_id(ticket.user_id)
+    if producer is not None:
+        t = ctx.i18n.translator(producer.locale or ctx.settings.default_locale)
+        text = t("handoff.answer_for_producer", number=str(ticket.id), question=ticket.question, answer=answer)
+        ctx.push(producer.id, Outgoing(text=text, buttons=((Button(t("menu.back"), "menu:open"),),)))
+    ctx.clear_flow()
+    ctx.reply("handoff.answer_sent", number=str(ticket.id))
+    await list_tickets(ctx, OPEN)
+
+
+@router.command("tickets")
+async def tickets_command(ctx: Context) -> None:
+    """/tickets: the open tickets (officers only)."""
+    await list_tickets(ctx, OPEN)
+
+
+@router.on_button("inbox", "tickets")
+async def press_tickets(ctx: Context) -> None:
+    """The ticket list button: open or answered tickets (officers only)."""
+    await list_tickets(ctx, ANSWERED if ctx.arg == ANSWERED else OPEN)
+
+
+async def list_tickets(ctx: Context, status: str) -> None:
+    """Shows up to ten tickets of one status; open ones with a Reply button each."""
+    tickets = await ctx.repos.tickets.latest(status, LIST_LIMIT)
+    total = await ctx.repos.tickets.count(status)
+    lines = [ticket_line(ctx.t, ticket) for ticket in tickets] or [ctx.t("handoff.no_tickets")]
+    title = ctx.t(N_("handoff.open_title") if status == OPEN else N_("handoff.answered_title"), count=total)
+    rows = [[ctx.button("handoff.reply_to", "inbox", "reply", tk.id, number=str(tk.id))] for tk in tickets if status == OPEN]
+    other = ANSWERED if status == OPEN else OPEN
+    switch = N_("handoff.list_answered") if other == ANSWERED else N_("handoff.list_open")
+    rows.append([ctx.button(switch, "inbox", "tickets", other)])
+    ctx.reply_text("\n\n".join([title, *lines]), buttons=[*rows, back_to_menu_row(ctx)])
+
+
+def ticket_line(t: Translator, ticket: Ticket) -> str:
+    question = _shorten(ticket.question)
+    if ticket.status == OPEN:
+        return t("handoff.line_open", number=str(ticket.id), when=ticket.created_at, question=question)
+    return t("handoff.line_answered", number=str(ticket.id), when=ticket.answered_at or ticket.created_at,
+             question=question, answer=_shorten(ticket.answer or ""))
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= PREVIEW else text[: PREVIEW - 1].rstrip() + "…"

@@ -1,0 +1,245 @@
+"""Dossier checklist ("Hồ sơ cần chuẩn bị"): choose the kind of dossier, see the checklist of
+content.documents for the producer's type and group with what is ready, open an item, mark it
+"have it" / "not yet" (stored in DossierItem, with consent), and give the expiry date of papers that
+expire (stored in UserDate; handlers/dossier_dates.py).
+
+Every payload carries the kind and the item id, and both are checked against the producer's own
+checklist, so an old or forged button changes nothing.
+"""
+
+from __future__ import annotations
+
+from bot.content.documents import KINDS, Item, checklist
+from bot.core.context import Context, Router
+from bot.core.i18n import N_
+from bot.core.messages import Button
+from handlers.producer import dossier_dates
+from handlers.producer.journey_text import basis_line
+from handlers.producer.menu import back_to_menu_row, show_menu
+
+router = Router()
+
+FLOW = "dossier"
+PAGE_SIZE = 8
+MARKABLE = ("forms", "gates", "evidence", "samples")
+"""The submission step is advice on where and how to file, not a paper to have."""
+
+KIND_LABEL = {
+    "lan-dau": N_("dossier.kind_first"),
+    "nang-hang": N_("dossier.kind_upgrade"),
+    "danh-gia-lai": N_("dossier.kind_reevaluation"),
+}
+SECTION_LABEL = {
+    "forms": N_("dossier.section_forms"),
+    "gates": N_("dossier.section_gates"),
+    "evidence": N_("dossier.section_evidence"),
+    "samples": N_("dossier.section_samples"),
+    "submission": N_("dossier.section_submission"),
+}
+
+
+def items_for(ctx: Context, kind: str) -> list[Item]:
+    """The producer's checklist for `kind`, filtered by the profile's type and group (if known)."""
+    profile = ctx.profile
+    return checklist(ctx.content.documents, kind, profile.producer_type if profile else None,
+                     profile.product_group if profile else None)
+
+
+def find_item(ctx: Context, kind: str, item_id: str) -> Item | None:
+    """The item, only if it belongs to this producer's `kind` checklist."""
+    if kind not in KINDS:
+        return None
+    return next((item for item in items_for(ctx, kind) if item.id == item_id), None)
+
+
+def icon(item: Item, marks: dict[str, bool]) -> str:
+    if item.section not in MARKABLE:
+        return "📮"
+    mark = marks.get(item.id)
+    if mark is None:
+        return "⬜"
+    return "✅" if mark else "❌"
+
+
+async def show_list(ctx: Context, kind: str, page: int = 0, only_missing: bool = False) -> None:
+    """One page of the checklist (or of the missing items) with "N/M ready", item buttons and paging."""
+    items = items_for(ctx, kind)
+    marks = await ctx.repos.dossier.marks(ctx.user.id, kind) if ctx.user.consent_at else {}
+    markable = [item for item in items if item.section in MARKABLE]
+    ready = sum(1 for item in markable if marks.get(item.id))
+    numbered = list(enumerate(items, start=1))
+    if only_missing:
+        numbered = [(n, item) for n, item in numbered if item.section in MARKABLE and not marks.get(item.id)]
+    pages = max(1, -(-len(numbered) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    shown = numbered[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    ctx.go(FLOW, "list", kind=kind)
+    title = N_("dossier.missing_title") if only_missing else N_("dossier.list_title")
+    lines = [ctx.t(title, kind=ctx.t(KIND_LABEL[kind]), ready=str(ready), total=str(len(markable)))]
+    if only_missing and not numbered:
+        lines.append(ctx.t("dossier.nothing_missing"))
+    section = ""
+    for number, item in shown:
+        if item.section != section:
+            section = item.section
+            lines.append(f"\n{ctx.t(SECTION_LABEL[section])}")
+        lines.append(item_line(ctx, number, item, marks))
+    if pages > 1:
+        lines.append("\n" + ctx.t("dossier.page", page=str(page + 1), pages=str(pages)))
+    if not ctx.user.consent_at:
+        lines.append("\n" + ctx.t("dossier.not_stored"))
+    ctx.reply_text("\n".join(lines), buttons=list_buttons(ctx, kind, shown, marks, page, pages, only_missing))
+
+
+def item_line(ctx: Context, number: int, item: Item, marks: dict[str, bool]) -> str:
+    line = f"{icon(item, marks)} {number}. {ctx.t.content(item.title)}"
+    if item.supports:
+        line += " " + ctx.t("dossier.supports_short", codes=", ".join(item.supports))
+    return line
+
+
+def list_buttons(
+    ctx: Context, kind: str, shown: list[tuple[int, Item]], marks: dict[str, bool], page: int, pages: int,
+    only_missing: bool,
+) -> list[list[Button]]:
+    item_buttons = [Button(f"{icon(item, marks)} {number}", f"{FLOW}:item:{kind}:{item.id}") for number, item in shown]
+    rows = [item_buttons[i : i + 4] for i in range(0, len(item_buttons), 4)]
+    action = "miss" if only_missing else "list"
+    paging = []
+    if page > 0:
+        paging.append(ctx.button("dossier.previous_page", FLOW, action, kind, page - 1))
+    if page < pages - 1:
+        paging.append(ctx.button("dossier.next_page", FLOW, action, kind, page + 1))
+    rows.append(paging)
+    switch = ctx.button("dossier.show_all", FLOW, "list", kind, 0) if only_missing else ctx.button(
+        "dossier.show_missing", FLOW, "miss", kind, 0)
+    rows.append([switch, ctx.button("dossier.other_kind", FLOW, "open")])
+    rows.append(back_to_menu_row(ctx))
+    return rows
+
+
+def parse_list_arg(arg: str) -> tuple[str, int] | None:
+    kind, _, page = arg.partition(":")
+    if kind not in KINDS:
+        return None
+    return kind, int(page) if page.isdigit() else 0
+
+
+@router.on_button(FLOW, "open")
+async def open_dossier(ctx: Context) -> None:
+    """Menu → "Dossier to prepare": asks which kind of dossier (first time, upgrade, re-evaluation)."""
+    ctx.go(FLOW, "kind")
+    rows = [[ctx.button(KIND_LABEL[kind], FLOW, "list", kind, 0)] for kind in KINDS]
+    ctx.reply("dossier.choose_kind", buttons=[*rows, back_to_menu_row(ctx)])
+
+
+@router.on_button(FLOW, "list")
+async def list_items(ctx: Context) -> None:
+    """Shows one page of the checklist of the chosen kind."""
+    parsed = parse_list_arg(ctx.arg)
+    if parsed is None:
+        show_menu(ctx, "menu.stale_button")
+        return
+    await show_list(ctx, *parsed)
+
+
+@router.on_button(FLOW, "miss")
+async def list_missing(ctx: Context) -> None:
+    """"Still missing": only the items not marked as ready."""
+    parsed = parse_list_arg(ctx.arg)
+    if parsed is None:
+        show_menu(ctx, "menu.stale_button")
+        return
+    await show_list(ctx, *parsed, only_missing=True)
+
+
+@router.on_button(FLOW, "item")
+async def open_item(ctx: Context) -> None:
+    """Shows one item: what it is, where to get it, pitfalls, the criteria it supports; asks have it / not yet."""
+    kind, _, item_id = ctx.arg.partition(":")
+    item = find_item(ctx, kind, item_id)
+    if item is None:
+        show_menu(ctx, "menu.stale_button")
+        return
+    marks = await ctx.repos.dossier.marks(ctx.user.id, kind) if ctx.user.consent_at else {}
+    ctx.go(FLOW, "item", kind=kind, item=item.id)
+    parts = [f"{icon(item, marks)} {ctx.t.content(item.title)}", ctx.t.content(item.explanation)]
+    note = item.note_for(kind)
+    if note:
+        parts.append(ctx.t.content(note))
+    if item.supports:
+        parts.append(ctx.t("dossier.supports", codes=", ".join(item.supports)))
+    expiry = await dossier_dates.stored_date_line(ctx, item)
+    if expiry:
+        parts.append(expiry)
+    parts.append(basis_line(ctx, item))
+    rows: list[list[Button]] = []
+    if item.section in MARKABLE:
+        rows.append([ctx.button("dossier.have_it", FLOW, "has", kind, item.id),
+                     ctx.button("dossier.not_yet", FLOW, "no", kind, item.id)])
+    rows.append([ctx.button("dossier.back_to_list", FLOW, "list", kind, 0)])
+    ctx.reply_text("\n\n".join(parts), buttons=[*rows, back_to_menu_row(ctx)])
+
+
+@router.on_button(FLOW, "has")
+async def mark_have_it(ctx: Context) -> None:
+    """Stores "have it"; asks the expiry date for papers that expire, else shows the list again."""
+    item = await markable_item(ctx)
+    if item is None:
+        return
+    kind = ctx.arg.partition(":")[0]
+    await ctx.repos.dossier.mark(ctx.user.id, kind, item.id, True)
+    if item.expires:
+        dossier_dates.ask_date(ctx, kind, item)
+    else:
+        ctx.reply("dossier.saved_have")
+        await show_list(ctx, kind)
+
+
+@router.on_button(FLOW, "no")
+async def mark_not_yet(ctx: Context) -> None:
+    """Stores "not yet"; shows the list again."""
+    item = await markable_item(ctx)
+    if item is None:
+        return
+    kind = ctx.arg.partition(":")[0]
+    await ctx.repos.dossier.mark(ctx.user.id, kind, item.id, False)
+    ctx.reply("dossier.saved_not_yet")
+    await show_list(ctx, kind)
+
+
+async def markable_item(ctx: Context) -> Item | None:
+    """The item a have-it/not-yet button names, if it is in this producer's checklist and consent allows storing."""
+    kind, _, item_id = ctx.arg.partition(":")
+    item = find_item(ctx, kind, item_id)
+    if item is None or item.section not in MARKABLE:
+        show_menu(ctx, "menu.stale_button")
+        return None
+    if ctx.user.consent_at is None:
+        agree = ctx.button("onboarding.consent_yes", "onboarding", "consent", "yes")
+        ctx.reply("dossier.needs_consent", buttons=[[agree], [ctx.button("dossier.back_to_list", FLOW, "list", kind, 0)],
+                                                     back_to_menu_row(ctx)])
+        return None
+    return item
+
+
+@router.on_answer(FLOW, "date")
+async def type_date(ctx: Context) -> None:
+    """Stores a typed expiry (or OCOP decision) date in UserDate; a bad date gets a polite error, nothing saved."""
+    item = find_item(ctx, str(ctx.data.get("kind")), str(ctx.data.get("item")))
+    if item is None or ctx.user.consent_at is None:
+        show_menu(ctx, "menu.stale_button")
+        return
+    if await dossier_dates.save_typed_date(ctx, item):
+        await show_list(ctx, str(ctx.data.get("kind")))
+
+
+@router.on_button(FLOW, "skip")
+async def skip_date(ctx: Context) -> None:
+    """"Skip": no date stored; the list again."""
+    kind = ctx.arg if ctx.arg in KINDS else str(ctx.data.get("kind"))
+    if ctx.state.step != "date" or kind not in KINDS:
+        show_menu(ctx, "menu.stale_button")
+        return
+    ctx.reply("dossier.date_skipped")
+    await show_list(ctx, kind)
