@@ -3,7 +3,9 @@ reminders and more) in the database; time for a tick to find and enqueue the due
 memory of a process doing it, with 0 and with N pending. Each measurement runs in a fresh process.
 No reminder is held in the scheduler: memory must not grow with N.
 
-    python -m bench.reminders [--pending 100000] [--database-url URL] [--sqlite-driver direct|aiosqlite]
+    python -m bench.reminders [--pending 100000] [--database-url URL] [--sqlite-driver direct|aiosqlite|both]
+
+`--sqlite-driver both` measures the two SQLite drivers in the same run, one after the other per case.
 """
 
 from __future__ import annotations
@@ -99,7 +101,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pending", type=int, default=100_000)
     parser.add_argument("--database-url", default="", help="an EMPTY database to fill (default: SQLite files)")
-    parser.add_argument("--sqlite-driver", default="direct", choices=("direct", "aiosqlite"),
+    parser.add_argument("--sqlite-driver", default="direct", choices=("direct", "aiosqlite", "both"),
                         help="SQLite driver for the default files (sqlite+direct is the bot's default)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -110,14 +112,18 @@ def main() -> None:
     results = {}
     cases = {"0 pending": (0, True), f"{args.pending} pending, none due": (args.pending, False),
              f"{args.pending} pending, spread (some due)": (args.pending, True)}
-    for number, (name, (pending, spread)) in enumerate(cases.items()):
-        url = args.database_url if args.database_url and pending else f"sqlite+{args.sqlite_driver}:///{folder}/r{number}.db"
-        started = time.perf_counter()
-        asyncio.run(fill(url, pending, spread))
-        print(f"filled {name} in {time.perf_counter() - started:.1f} s", flush=True)
-        results[name] = child(url)
+    drivers = ("direct", "aiosqlite") if args.sqlite_driver == "both" else (args.sqlite_driver,)
+    for number, (case, (pending, spread)) in enumerate(cases.items()):
+        for driver in drivers:
+            name = f"{case} [{driver}]" if len(drivers) > 1 else case
+            url = (args.database_url if args.database_url and pending
+                   else f"sqlite+{driver}:///{folder}/r{number}-{driver}.db")
+            started = time.perf_counter()
+            asyncio.run(fill(url, pending, spread))
+            print(f"filled {name} in {time.perf_counter() - started:.1f} s", flush=True)
+            results[name] = child(url)
     for name, r in results.items():
-        print(f"{name:>36}: first tick {r['first_tick_s'] * 1000:7.1f} ms ({int(r['enqueued'])} due, enqueued); "
+        print(f"{name:>48}: first tick {r['first_tick_s'] * 1000:7.1f} ms ({int(r['enqueued'])} due, enqueued); "
               f"next tick {r['next_tick_s'] * 1000:6.1f} ms ({int(r['again'])} new); "
               f"longest event-loop stall in the first {r['longest_stall_s'] * 1000:6.1f} ms; "
               f"peak RSS {r['peak_rss_mb']:.1f} MB (before the tick {r['rss_before_tick_mb']:.1f} MB)")

@@ -4,7 +4,10 @@ Both run in this process against the same stand-in Bot API server (tests/fakes/t
 with the same long polling and the same number of concurrent updates; the ratio is what our
 engine (dedup, user row, state, routing, catalogs, SQLite commit per update) costs.
 
-    python -m bench.throughput [--users 50] [--messages 20] [--rounds 3] [--database sqlite|URL]
+    python -m bench.throughput [--users 50] [--messages 20] [--rounds 3] [--database sqlite|sqlite-both|URL]
+
+`--database sqlite-both` runs the pipeline on both SQLite drivers (sqlite+direct, the default, and
+sqlite+aiosqlite) in every round beside the same echo run, and prints each driver's ratio.
 """
 
 from __future__ import annotations
@@ -90,27 +93,30 @@ async def main() -> None:
     total = args.users * args.messages
     print(f"updates: {total} ({args.users} users x {args.messages}), concurrent updates: {CONCURRENT_UPDATES}, "
           f"rounds: {args.rounds}")
+    drivers = {"sqlite": ["direct"], "sqlite-both": ["direct", "aiosqlite"]}.get(args.database, [""])
     echoes: list[float] = []
-    ours: list[float] = []
+    ours: dict[str, list[float]] = {driver: [] for driver in drivers}
     with tempfile.TemporaryDirectory() as folder:
         for round_ in range(args.rounds):
-            url = args.database
-            if url == "sqlite":
-                url = f"sqlite+direct:///{Path(folder) / f'bench-{round_}.db'}"
             # Alternate which runs first, so a machine getting busier or quieter favours neither.
-            if round_ % 2 == 0:
-                echoes.append(await run_echo(args.users, args.messages))
-                ours.append(await run_pipeline(args.users, args.messages, url))
-            else:
-                ours.append(await run_pipeline(args.users, args.messages, url))
-                echoes.append(await run_echo(args.users, args.messages))
-            print(f"  round {round_ + 1}: echo {echoes[-1]:7.1f}  pipeline {ours[-1]:7.1f}  "
-                  f"ratio {ours[-1] / echoes[-1]:.2f}")
-    echo, pipeline = statistics.median(echoes), statistics.median(ours)
-    ratios = sorted(o / e for o, e in zip(ours, echoes, strict=True))
+            order = ["echo", *drivers] if round_ % 2 == 0 else [*reversed(drivers), "echo"]
+            for what in order:
+                if what == "echo":
+                    echoes.append(await run_echo(args.users, args.messages))
+                else:
+                    url = f"sqlite+{what}:///{Path(folder) / f'bench-{round_}-{what}.db'}" if what else args.database
+                    ours[what].append(await run_pipeline(args.users, args.messages, url))
+            print(f"  round {round_ + 1}: echo {echoes[-1]:7.1f}  " + "  ".join(
+                f"pipeline{'[' + d + ']' if d else ''} {ours[d][-1]:7.1f} (ratio {ours[d][-1] / echoes[-1]:.2f})"
+                for d in drivers))
+    echo = statistics.median(echoes)
     print(f"bare PTB echo bot:        {echo:8.1f} updates/s (median)")
-    print(f"full pipeline ({'sqlite' if args.database == 'sqlite' else 'database'}):  {pipeline:8.1f} updates/s (median)")
-    print(f"ratio (pipeline / echo):  {pipeline / echo:8.2f}   (aim >= 0.6; per round {', '.join(f'{r:.2f}' for r in ratios)})")
+    for driver in drivers:
+        pipeline = statistics.median(ours[driver])
+        ratios = sorted(o / e for o, e in zip(ours[driver], echoes, strict=True))
+        label = f"sqlite+{driver}" if driver else "database"
+        print(f"full pipeline ({label}):  {pipeline:8.1f} updates/s (median); ratio {pipeline / echo:.2f} "
+              f"(aim >= 0.6; per round {', '.join(f'{r:.2f}' for r in ratios)})")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """Health checks for /healthz: the database answers, which channels run, how deep the outbox is, and
-which channels this process sends pushes on (one process per channel, bot/leader.py)."""
+which channels this process sends pushes on (one process per channel, bot/pushes/leader.py)."""
 
 from __future__ import annotations
 

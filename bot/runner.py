@@ -55,7 +55,7 @@ async def run_forever(settings: Settings) -> None:
         for channel in channels:
             await channel.start()
         # Pushes: the scheduler ticks reminders and bulletins into the outbox; the worker sends them
-        # (on PostgreSQL only the process holding a channel's lock sends on it: bot/leader.py).
+        # (on PostgreSQL only the process holding a channel's lock sends on it: bot/pushes/leader.py).
         scheduler, worker = await start_pushes(app, {c.name: c for c in channels})
         register_health_checks(http, app, [c.name for c in channels], worker)
         sending = asyncio.create_task(worker.run(stop))

@@ -336,7 +336,7 @@ class BroadcastMedia(Base):
     (a Telegram file_id means nothing to Zalo), so each channel gets the bytes once and then its own id
     for them, kept in `remote_ids` {channel: {"id", "at"}} for every process and after a restart.
     Stored while the officer composes (`broadcast_id` NULL until confirmed; such rows left behind are
-    removed after a while, bot/broadcast_media.py)."""
+    removed after a while, bot/broadcasts/media.py)."""
 
     __tablename__ = "broadcast_media"
 

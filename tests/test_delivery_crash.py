@@ -4,7 +4,7 @@ restart it, and check every recipient got exactly one.
 From send number KILL_AT on, the stand-in server stops answering (those requests hang: in flight, not
 accepted), gives the worker up to a few seconds to commit what was accepted, then SIGKILLs it. If any row
 the dead worker left `sending` had in fact been accepted, the kill hit the residual window (accepted,
-not yet committed; bot/delivery.py): the test says so by name instead of counting on luck. Killing at a
+not yet committed; bot/pushes/delivery.py): the test says so by name instead of counting on luck. Killing at a
 random instant would hit that window now and then by design (a few ms per message); the window itself is
 measured by the commit wait below."""
 
@@ -92,7 +92,7 @@ async def test_sigkill_mid_run_then_restart_sends_each_message_exactly_once(data
             window_hits = [chat for chat in in_flight if api.delivered[int(chat)]]
             assert not window_hits, (
                 f"RESIDUAL WINDOW HIT: {len(window_hits)} message(s) were accepted by the server but the worker died "
-                f"before committing them ({window_hits[:5]}); they will be sent twice. See bot/delivery.py.")
+                f"before committing them ({window_hits[:5]}); they will be sent twice. See bot/pushes/delivery.py.")
             assert in_flight, "rows the dead worker had claimed are still marked sending"
 
             await asyncio.sleep(LEASE + 0.2)  # the dead worker's leases run out
@@ -142,6 +142,6 @@ async def test_sigkill_at_a_random_instant_loses_nothing_and_names_any_residual_
         if window_hits:
             pytest.xfail(f"RESIDUAL WINDOW HIT: the kill fell between the server accepting and the worker "
                          f"committing {len(window_hits)} message(s) (chats {window_hits[:5]}), sent twice as "
-                         f"documented in bot/delivery.py; everything else exactly once, nothing lost")
+                         f"documented in bot/pushes/delivery.py; everything else exactly once, nothing lost")
     finally:
         await app.close()

@@ -1,4 +1,4 @@
-"""The per-channel sending lock (bot/leader.py) on PostgreSQL: one holder, taken over when released, and
+"""The per-channel sending lock (bot/pushes/leader.py) on PostgreSQL: one holder, taken over when released, and
 the rows a previous sender left `sending` put back once the new one has settled."""
 
 from __future__ import annotations

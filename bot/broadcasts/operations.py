@@ -120,7 +120,7 @@ async def create_broadcast(session: AsyncSession, content: Content, *, officer_i
 
 
 async def unused_media(session: AsyncSession, media_id: int) -> dict[str, Any]:
-    """The description (for Broadcast.media) of a stored file no broadcast has yet (bot/broadcast_media.py);
+    """The description (for Broadcast.media) of a stored file no broadcast has yet (bot/broadcasts/media.py);
     MediaGone when it was removed (abandoned too long) or already given to a broadcast."""
     query = (select(BroadcastMedia.id, BroadcastMedia.name, BroadcastMedia.mime, BroadcastMedia.is_image,
                     BroadcastMedia.size)  # not the bytes

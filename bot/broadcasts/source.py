@@ -10,7 +10,7 @@ A broadcast with a file goes to thousands of producers on more than one platform
   again (bot/channels/*: `Attachment.remote_id`), and the new id is kept.
 - parts: where the platform shows a text under the photo (Telegram: a caption of up to 1,024
   characters) a short text is the caption, one message; otherwise the file, then the text, as two parts,
-  each recorded as soon as it is sent (bot/delivery.py), so a retry never sends the file twice.
+  each recorded as soon as it is sent (bot/pushes/delivery.py), so a retry never sends the file twice.
 """
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ class TelegramChannel:
             .base_url(settings.telegram_api_url)
             .base_file_url(settings.telegram_file_url)
             .concurrent_updates(concurrent_updates)
-            .job_queue(None)  # schedules live in our database (bot/scheduler.py), not in PTB's memory
+            .job_queue(None)  # schedules live in our database (bot/pushes/scheduler.py), not in PTB's memory
         )
         if self.webhook:
             builder = builder.updater(None)

@@ -42,7 +42,7 @@ class Prepared:
     """What to send for one row (parts in order: e.g. a chart, then the text), or why to skip it.
 
     Two optional hooks for parts that depend on other rows' sends, e.g. an attachment uploaded once and
-    then sent to everyone by the platform's id (bot/broadcast_source.py):
+    then sent to everyone by the platform's id (bot/broadcasts/source.py):
     - `ready()` is awaited after the worker closed its database session, before the first send; it
       may wait for another row's upload, and returns the parts to send.
     - `settled(index, sent)` is told what the platform answered for each part (Sent), or None for the

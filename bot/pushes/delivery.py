@@ -55,7 +55,7 @@ class DeliveryWorker:
                  backoff_seconds: float = 1.0, poll_seconds: float = 1.0,
                  clock: Callable[[], datetime] = utcnow, worker_id: str = "",
                  exclusive: bool = False) -> None:
-        """`exclusive`: on PostgreSQL, send on a channel only while holding its lock (bot/leader.py), so
+        """`exclusive`: on PostgreSQL, send on a channel only while holding its lock (bot/pushes/leader.py), so
         several processes keep ONE overall rate per channel; `run()` only."""
         self.sessions = sessions
         self.channels = dict(channels)

@@ -1,7 +1,7 @@
 """Officer broadcasts in chat: write the text (optionally with a photo or a document), choose the
 audience with buttons (the count updates live), preview exactly what producers will see, choose when,
-confirm. The outbox and the delivery worker send it; bot/broadcast_progress.py shows progress. History
-and cancelling: broadcast_history.py. Files: handlers/broadcast_file.py.
+confirm. The outbox and the delivery worker send it; bot/broadcasts/progress.py shows progress. History
+and cancelling: broadcast_history.py. Files: handlers/officer/broadcast_file.py.
 
 Every broadcast has a text: a photo or document sent without a caption is kept and the text is asked
 next (a bare file from the province, with no word on what it is, would puzzle producers; and the text

@@ -1,5 +1,5 @@
 """The photo or document an officer sends while writing a broadcast: fetched from their channel, checked
-(type and size, bot/broadcast_media.py), stored in the database. The conversation state keeps only its
+(type and size, bot/broadcasts/media.py), stored in the database. The conversation state keeps only its
 id and description, never the bytes. Also: taking the file off again, and showing it in the preview."""
 
 from __future__ import annotations

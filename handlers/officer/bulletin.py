@@ -1,7 +1,7 @@
 """The market bulletin from chat: month → prices (CSV pasted as text: product,market,unit,price,last_price)
 (sent as a document where the channel can download it, Telegram; or pasted as text) → summary → the bulletin
 exactly as producers will see it → schedule or send now. Uses the same functions as
-`ocop-bot bulletin create|send` (bot/bulletin_cli.py)."""
+`ocop-bot bulletin create|send` (bot/cli/bulletin.py)."""
 
 from __future__ import annotations
 

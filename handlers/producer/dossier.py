@@ -1,7 +1,7 @@
 """Dossier checklist ("Hồ sơ cần chuẩn bị"): choose the kind of dossier, see the checklist of
 content.documents for the producer's type and group with what is ready, open an item, mark it
 "have it" / "not yet" (stored in DossierItem, with consent), and give the expiry date of papers that
-expire (stored in UserDate; handlers/dossier_dates.py).
+expire (stored in UserDate; handlers/producer/dossier_dates.py).
 
 Every payload carries the kind and the item id, and both are checked against the producer's own
 checklist, so an old or forged button changes nothing.

@@ -3,7 +3,7 @@ name), then the content questions of content/eligibility.yaml one at a time, the
 
 Answers live in the conversation state after every step (a restart resumes at the same question); the
 finished check is stored in the Eligibility row only with consent. The verdict is shown by
-handlers/eligibility_result.py.
+handlers/producer/eligibility_result.py.
 
 ```mermaid
 flowchart LR

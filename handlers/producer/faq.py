@@ -1,6 +1,6 @@
 """Questions in free text: the best FAQ answer with its source, related questions, 👍/👎 feedback;
 chatter gets a short friendly answer; a question the FAQ cannot answer is offered to an officer
-(handlers/handoff.py). Free text reaches this module when no flow step waits for an answer."""
+(handlers/producer/handoff.py). Free text reaches this module when no flow step waits for an answer."""
 
 from __future__ import annotations
 
