@@ -20,22 +20,28 @@ from db.models import ProvinceDeadlineRow
 OFFICER_SOURCE = "Cán bộ OCOP tỉnh cập nhật"  # an officer of the province entered it: the province's own word
 
 
-def _from_row(row: ProvinceDeadlineRow) -> ProvinceDeadline:
+def _from_row(row: ProvinceDeadlineRow, content: ProvinceDeadline | None) -> ProvinceDeadline:
+    """An officer's version of a deadline; whose duty it is stays what the content says (producers for a
+    deadline the officers added)."""
     return ProvinceDeadline(id=row.id, date=row.due_date, title=UText(row.title),
-                            note=UText(row.note) if row.note else None, source=OFFICER_SOURCE, confirmed=True)
+                            note=UText(row.note) if row.note else None, source=OFFICER_SOURCE, confirmed=True,
+                            audience=content.audience if content is not None else "producers")
 
 
 async def merged_deadlines(session: AsyncSession, calendar: Calendar) -> list[ProvinceDeadline]:
     """Every province deadline in force (content overridden by the table), soonest first."""
     rows = {row.id: row for row in (await session.execute(select(ProvinceDeadlineRow))).scalars()}
     merged = [d for d in calendar.province_deadlines if d.id not in rows]
-    merged += [_from_row(row) for row in rows.values() if not row.removed]
+    in_content = {d.id: d for d in calendar.province_deadlines}
+    merged += [_from_row(row, in_content.get(row.id)) for row in rows.values() if not row.removed]
     return sorted(merged, key=lambda d: (d.date, d.id))
 
 
-async def upcoming_deadlines(session: AsyncSession, calendar: Calendar, today: date) -> list[ProvinceDeadline]:
-    """Province deadlines from `today` on, soonest first (the merged set)."""
-    return [d for d in await merged_deadlines(session, calendar) if d.date >= today]
+async def upcoming_deadlines(session: AsyncSession, calendar: Calendar, today: date, *,
+                             officer: bool = False) -> list[ProvinceDeadline]:
+    """Province deadlines from `today` on, soonest first (the merged set); only the producers' own unless
+    `officer`."""
+    return [d for d in await merged_deadlines(session, calendar) if d.date >= today and (officer or d.for_producers)]
 
 
 def new_id(title: str, day: date) -> str:

@@ -57,12 +57,12 @@ async def test_deadlines_sorted_with_filing_date_and_certificate_window(fixed_ap
         "17 thg 6, 2027 (còn 108 ngày)\nHạn cuối nộp hồ sơ đánh giá lại",
         "30 thg 7, 2027",  # the province sends 5★ dossiers up
         "15 thg 10, 2027 (còn 228 ngày)\nGiấy chứng nhận OCOP của anh/chị hết hạn",
-        "15 thg 12, 2027",  # the province's own report deadline
     )
     assert order == sorted(order)
     assert "Xã chuyển hồ sơ lên tỉnh trước 30 thg 4, 2027" in text
     assert "⚠️ 10 thg 1, 2027" in text
     assert "15 thg 12, 2026" not in text  # last year's province deadline is past: omitted
+    assert "15 thg 12, 2027" not in text  # the yearly report is the agencies' and communes' duty, not a producer's
     assert "(chưa đối chiếu văn bản gốc)" in text
     assert "🏠 Menu chính" in chat.labels()
     assert all(len(reply.text) <= 2000 for reply in chat.replies)
@@ -102,3 +102,17 @@ async def test_a_late_round_is_flagged_not_hidden(database: Database) -> None:
     assert "30 thg 4, 2027 (còn 10 ngày)\nHạn xã chuyển hồ sơ lên tỉnh cho Đợt 1 cấp tỉnh" in chat.text
     assert "(9 thg 4, 2027) đã qua" in chat.text
     await app.close()
+
+
+async def test_an_officer_sees_the_yearly_report_deadline_a_producer_does_not(database: Database) -> None:
+    app = await App.create(make_settings(database, officers=["console:off1"]), db=database.engine(),
+                           clock=lambda: FIXED_NOW)
+    try:
+        officer, producer = Chat(app.engine, "off1"), Chat(app.engine, "u1")
+        for chat in (officer, producer):
+            await onboard(chat)
+            await chat.press("deadlines:open")
+        assert "15 thg 12, 2027" in officer.text and "Hạn gửi báo cáo kết quả thực hiện Chương trình OCOP năm 2027" in officer.text
+        assert "15 thg 12, 2027" not in producer.text and "báo cáo kết quả" not in producer.text
+    finally:
+        await app.close()

@@ -41,22 +41,33 @@ async def test_moving_a_deadline_moves_its_reminder_and_removing_one_cancels_it(
         worker = DeliveryWorker(app.sessions, {"telegram": channel}, sources, clock=lambda: clock["now"])
         async with app.sessions() as session, session.begin():
             await add_producer(session, 301)
-        # 7 days before the content deadline (15/12/2026) the reminder is queued…
+        # The content's 15/12/2026 yearly report is the agencies' and communes' duty: never pushed to producers,
+        # not even once an officer has edited it
+        assert await reminders.tick(clock["now"]) == 0  # type: ignore[attr-defined]
+        async with app.sessions() as session, session.begin():
+            report = next(d for d in await merged_deadlines(session, app.content.calendar) if d.id == "bao-cao-nam-2026")
+            await ProvinceDeadlineRepository(session).save(report.id, report.date, str(report.title), None, None,
+                                                           clock["now"])
+            assert next(d for d in await merged_deadlines(session, app.content.calendar)
+                        if d.id == "bao-cao-nam-2026").audience == "officers"
+            await ProvinceDeadlineRepository(session).save("hoi-nghi-ocop", date(2026, 12, 15), "Hội nghị OCOP", None, None,
+                                                           clock["now"])
+        # 7 days before a producers' deadline (15/12/2026) the reminder is queued…
         assert await reminders.tick(clock["now"]) == 1  # type: ignore[attr-defined]
         # …then an officer moves the deadline to 20/12 before it goes out: it is skipped, not sent
         async with app.sessions() as session, session.begin():
-            deadline = next(d for d in await merged_deadlines(session, app.content.calendar) if d.id == "bao-cao-nam-2026")
+            deadline = next(d for d in await merged_deadlines(session, app.content.calendar) if d.id == "hoi-nghi-ocop")
             await ProvinceDeadlineRepository(session).save(deadline.id, date(2026, 12, 20), str(deadline.title), None, None,
                                                            clock["now"])
         await worker.run_until_idle()
         assert channel.sent == []
-        assert await outbox(app) == [("reminder:province-7d:2026-12-15:bao-cao-nam-2026", "skipped", "calendar date changed")]
+        assert await outbox(app) == [("reminder:province-7d:2026-12-15:hoi-nghi-ocop", "skipped", "calendar date changed")]
         # 7 days before the new date, a reminder keyed on the new date goes out
         clock["now"] = local(date(2026, 12, 13), 9)
         assert await reminders.tick(clock["now"]) == 1  # type: ignore[attr-defined]
         await worker.run_until_idle()
         assert len(channel.sent) == 1 and "20 thg 12, 2026" in channel.sent[0][1]
-        assert (await outbox(app))[-1] == ("reminder:province-7d:2026-12-20:bao-cao-nam-2026", "sent", None)
+        assert (await outbox(app))[-1] == ("reminder:province-7d:2026-12-20:hoi-nghi-ocop", "sent", None)
 
         # a new deadline is added; its reminder is queued, then the deadline is removed: nothing is sent
         async with app.sessions() as session, session.begin():

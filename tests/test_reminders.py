@@ -27,14 +27,14 @@ def test_every_rule_message_exists_in_both_languages_with_the_same_placeholders(
     kinds = {rule.anchor.type for rule in content.reminders.rules}
     assert kinds == {"round_filing", "province_deadline", "user_date", "assessment_paused"}
     offsets = sorted(r.offset_days for r in content.reminders.rules if r.anchor.date_kind == "ocop_certificate_expiry")
-    assert offsets == [-180, -90, -30, -7]
+    assert offsets == [-180, -150, -127, -119]
 
 
 def test_broken_rules_are_reported_with_file_and_key(tmp_path: Path) -> None:
     root = tmp_path / "content"
     shutil.copytree(DEFAULT_ROOT, root)
     text = (root / "reminders.yaml").read_text(encoding="utf-8")
-    text = text.replace("    hour: 9\n", "", 1).replace("message: reminders.ocop_expiry", "message: Hết hạn!", 1)
+    text = text.replace("    hour: 9\n", "", 1).replace("message: reminders.reevaluation_midway", "message: Hết hạn!", 1)
     text = text.replace("anchor: {type: assessment_paused}", "anchor: {type: user_date}", 1)
     (root / "reminders.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(ContentErrors) as caught:
@@ -77,3 +77,27 @@ async def test_each_kind_can_be_turned_off_in_settings_and_forged_kinds_change_n
     await chat.click("Hạn giấy chứng nhận")
     async with app.sessions() as session:
         assert (await session.execute(select(PushPreference.enabled))).scalar_one() is True
+
+
+def test_reevaluation_reminders_fall_inside_the_window_and_none_after_it_asks_to_file() -> None:
+    """QĐ 26 Điều 7.6.a: the re-evaluation dossier is filed 180 to 120 days before the certificate expires.
+    A reminder inside the window may ask to file (the last a few days before day −120); after it, none
+    does: it says what still applies (Điều 12.3)."""
+    content = load_content()
+    catalogs = load_catalogs(DEFAULT_ROOT / "locale")
+    certificate = content.calendar.certificate
+    opens, closes = -certificate.reevaluation_opens_days_before, -certificate.reevaluation_closes_days_before
+    rules = [r for r in content.reminders.rules if r.anchor.date_kind == "ocop_certificate_expiry"]
+    inside = [r for r in rules if opens <= r.offset_days <= closes]
+    after = [r for r in rules if r.offset_days > closes]
+    assert len(inside) >= 3 and not [r for r in rules if r.offset_days < opens]
+    assert max(r.offset_days for r in inside) - closes in range(-10, 0)  # the last one a few days before −120
+    for rule in inside:  # even sent late (within its grace days), a reminder to file lands inside the window
+        assert rule.offset_days + rule.grace_days <= closes, rule.id
+    asks_to_file = ("hãy nộp", "nên nộp", "bạn có thể nộp", "file the", "file at", "you can file")
+    for rule in after:
+        for locale in ("vi", "en"):
+            text = catalogs[locale][rule.message].lower()
+            assert not any(phrase in text for phrase in asks_to_file), (rule.id, locale, text)
+            assert "12" in text  # it names Điều 12.3, the provision that still applies
+    assert all(r.source and "Điều 7" in r.source for r in rules)

@@ -90,16 +90,21 @@ async def test_a_year_of_reminders_each_once_at_its_hour(database: Database) -> 
         (local(filing_1 - timedelta(days=5), 12), f_fixes_dossier),
     ], key=lambda change: change[0])
 
-    province = local(date(2026, 12, 8), 9)
+    # No producer hears of the province's 15/12 yearly report: it is the agencies' and communes' duty
+    # (calendar.yaml `audience: officers`). The OCOP certificate's reminders fall inside the re-evaluation
+    # window (−180, −150, −127) and one says, after day −120, what still applies (−119).
     expected = {
-        ("A", province), ("A", local(date(2026, 12, 17), 8)), ("A", local(date(2027, 3, 17), 8)),
-        ("A", local(date(2027, 5, 16), 8)), ("A", local(date(2027, 6, 8), 8)),
-        ("B", province), ("B", local(date(2026, 12, 1), 8)),  # food safety −90; −30 and −7 after opting out
-        ("C", province), ("C", local(date(2027, 7, 14), 8)), ("C", local(date(2027, 10, 12), 8)),  # new date only
-        ("D", province), ("D", local(filing_1 - timedelta(days=14), 8)), ("D", local(filing_1 - timedelta(days=3), 8)),
+        ("A", local(date(2026, 12, 17), 8)), ("A", local(date(2027, 1, 16), 8)),
+        ("A", local(date(2027, 2, 8), 8)), ("A", local(date(2027, 2, 16), 8)),
+        ("B", local(date(2026, 12, 1), 8)),  # food safety −90; −30 and −7 after opting out
+        # C's first date (2027-04-10): −127 and −119 went before it was moved on 5/1; then the new date only
+        ("C", local(date(2026, 12, 4), 8)), ("C", local(date(2026, 12, 12), 8)),
+        ("C", local(date(2027, 7, 14), 8)), ("C", local(date(2027, 8, 13), 8)),
+        ("C", local(date(2027, 9, 5), 8)), ("C", local(date(2027, 9, 13), 8)),
+        ("D", local(filing_1 - timedelta(days=14), 8)), ("D", local(filing_1 - timedelta(days=3), 8)),
         ("D", local(filing_2 - timedelta(days=14), 8)), ("D", local(filing_2 - timedelta(days=3), 8)),
-        ("F", province), ("F", local(filing_1 - timedelta(days=14), 8)),  # fixed the dossier before the −3
-        ("G", province), ("G", local(date(2027, 2, 14), 7)),  # 3 days after 22:30: quiet, so the next 07:00
+        ("F", local(filing_1 - timedelta(days=14), 8)),  # fixed the dossier before the −3
+        ("G", local(date(2027, 2, 14), 7)),  # 3 days after 22:30: quiet, so the next 07:00
     }
 
     try:
@@ -115,7 +120,7 @@ async def test_a_year_of_reminders_each_once_at_its_hour(database: Database) -> 
         assert Counter(got) == Counter(expected)  # each exactly once
         assert not [at for _n, at in got if in_quiet_hours(at, "Asia/Ho_Chi_Minh", time(21), time(7))]
         texts = {chats[chat]: text for chat, text, _at in channel.sent}
-        assert "15 thg 6, 2027" in texts["A"] and "7 ngày" in texts["A"]  # rendered at send time with Babel
+        assert "15 thg 6, 2027" in texts["A"] and "15 thg 2, 2027" in texts["A"]  # dates rendered at send time with Babel
         async with app.sessions() as session:
             skipped = (await session.execute(select(OutboxMessage.user_id).where(OutboxMessage.status == "skipped"))).scalars().all()
             assert ids["D"] not in skipped and ids["A"] in skipped  # A's dossier is complete: recorded, not sent
@@ -143,7 +148,7 @@ async def test_a_reminder_queued_then_made_pointless_is_skipped_not_sent(databas
         assert channel.sent == []
         async with app.sessions() as session:
             rows = (await session.execute(select(OutboxMessage.status, OutboxMessage.outcome_detail)
-                                          .where(OutboxMessage.source_key.like("reminder:ocop-expiry-90d:%")))).all()
+                                          .where(OutboxMessage.source_key.like("reminder:ocop-reeval-closed:%")))).all()
         assert rows == [("skipped", "date changed")]
     finally:
         await app.close()

@@ -131,6 +131,13 @@ class ProvinceDeadline(Sourced):
     date: datetime.date
     title: UText
     note: UText | None = None
+    audience: Literal["producers", "officers"] = "producers"
+    """Whose duty it is: producers see it and are reminded of it; an officers' deadline (the yearly
+    report of agencies and communes) is shown to officers only and never pushed to producers."""
+
+    @property
+    def for_producers(self) -> bool:
+        return self.audience == "producers"
 
 
 @dataclass(frozen=True)

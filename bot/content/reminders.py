@@ -41,6 +41,9 @@ class Rule(ContentModel):
     grace_days: Annotated[int, Field(ge=0, le=60)] = 3
     conditions: list[Literal["dossier_incomplete"]] = []
     message: str
+    source: str | None = None
+    """The rule the timing follows, where it follows one (the re-evaluation window); None: our advice."""
+    confirmed: bool = True
 
     @model_validator(mode="after")
     def _hour_and_message(self) -> Rule:

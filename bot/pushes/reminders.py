@@ -68,7 +68,7 @@ class Reminders:
             dates = [(u.latest_filing, u.round.id) for u in calendar.upcoming_rounds(today, level="tinh")
                      if u.latest_filing is not None]
         else:
-            dates = [(d.date, d.id) for d in deadlines if d.date >= today]
+            dates = [(d.date, d.id) for d in deadlines if d.date >= today and d.for_producers]
         return [(day, ref) for day, ref in dates
                 if day >= today and today - timedelta(days=rule.grace_days) <= day + timedelta(days=rule.offset_days) <= today]
 
@@ -236,7 +236,9 @@ class Reminders:
         if user.id not in await self.conditions_hold(session, rule, [user.id]):
             return Prepared(skip="condition no longer true")
         t = self.i18n.translator(user.locale)
-        text = t(rule.message, date=anchor, days=abs(rule.offset_days), title=t.content(title) if title else "")
+        closes = anchor - timedelta(days=self.content.calendar.certificate.reevaluation_closes_days_before)
+        text = t(rule.message, date=anchor, days=abs(rule.offset_days), title=t.content(title) if title else "",
+                 closes=closes)
         footer = t("reminders.footer")
         return Prepared([Outgoing(text=f"{text}\n\n{footer}")])
 
@@ -245,7 +247,7 @@ class Reminders:
         if rule.anchor.type == "round_filing":
             return [(u.latest_filing, u.round.id) for u in calendar.upcoming_rounds(anchor - timedelta(days=1), level="tinh")
                     if u.latest_filing is not None]
-        return [(d.date, d.id) for d in deadlines]
+        return [(d.date, d.id) for d in deadlines if d.for_producers]  # an officers' deadline is never pushed
 
     def _calendar_title(self, rule: Rule, ref: str, deadlines: list[ProvinceDeadline]) -> str:
         calendar = self.content.calendar

@@ -49,7 +49,7 @@ def round_entries(ctx: Context, today: date) -> list[Entry]:
 
 async def province_entries(ctx: Context, today: date) -> list[Entry]:
     """The province's deadlines in force (calendar.yaml as changed by officers: db/province_deadlines.py)."""
-    deadlines = await upcoming_deadlines(ctx.repos.session, ctx.content.calendar, today)
+    deadlines = await upcoming_deadlines(ctx.repos.session, ctx.content.calendar, today, officer=ctx.is_officer)
     return [Entry(d.date, ctx.t.content(d.title)) for d in deadlines]
 
 
