@@ -45,7 +45,7 @@ TICKED, UNTICKED = "☒", "□"
 PAGE_W, PAGE_H = 210, 297
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 20, 20, 30, 15
 TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT  # mm
-SIZES = {"body": 13, "title": 14, "heading": 13, "small": 11, "note": 11}
+SIZES = {"body": 13, "title": 14, "heading": 13, "small": 11, "note": 11, "header": 12}
 TABLE_SIZE = 11
 SHADE = "E7E6E6"
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
@@ -234,7 +234,7 @@ class _Writer:
             right.paragraphs[-1].paragraph_format.keep_with_next = True
 
     def two_columns(self, t: TwoColumns) -> None:
-        left, right = self._borderless((40, 60))
+        left, right = self._borderless((38, 62))
         for cell, paras in ((left, t.left), (right, t.right)):
             cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
             for p in paras:

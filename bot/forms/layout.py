@@ -14,7 +14,7 @@ from typing import Literal
 from bot.forms.texts import nfc
 
 Align = Literal["left", "center", "right", "justify"]
-Style = Literal["body", "title", "heading", "small", "note"]
+Style = Literal["body", "title", "heading", "small", "note", "header"]
 
 
 @dataclass(frozen=True)
@@ -156,12 +156,12 @@ def text_or_blank(v: str | None, lines: int = 2, indent: float = 0.0, justify: b
             for line in v.strip().splitlines() if line.strip()]
 
 
-def national_motto() -> list[Para]:
+def national_motto(style: Style = "heading") -> list[Para]:
     """"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh phúc / ---------------" (copy line 4409–4411)."""
     return [
-        para(Text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True), align="center", style="heading"),
-        para(Text("Độc lập - Tự do - Hạnh phúc", bold=True), align="center", style="heading"),
-        para("---------------", align="center"),
+        para(Text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True), align="center", style=style),
+        para(Text("Độc lập - Tự do - Hạnh phúc", bold=True), align="center", style=style),
+        para("---------------", align="center", style=style),
     ]
 
 

@@ -162,7 +162,7 @@ def _guidance_table(a: SelfAssessment, numbers: dict[str, int], total: int) -> T
         for i, t in enumerate(EVIDENCE_TOPICS, 1)
     )
     return Table(columns=("TT", "Nội dung", "Yêu cầu", "Tài liệu kèm theo (số trong phụ lục)"),
-                 widths=(8, 40, 72, 45), rows=rows)
+                 widths=(10, 40, 70, 45), rows=rows)
 
 
 def _points(v: int | None) -> str:
@@ -194,6 +194,9 @@ def _score_table(a: SelfAssessment, numbers: dict[str, int], total: int) -> Tabl
                      Cell(_points(part.points), bold=True, align="center"),
                      Cell(_points(part.max), bold=True, align="center"), Cell("", span=2)))
         for section in part.sections:
+            if len(section.rows) == 1 and section.rows[0].code == section.code:
+                rows.append(_score_row(section.rows[0], numbers, total))  # "7 Tính độc đáo": one row, not two
+                continue
             rows.append((Cell(section.code, bold=True), Cell(section.name, bold=True, span=2),
                          Cell(_points(section.points), bold=True, align="center"),
                          Cell(_points(section.max), bold=True, align="center"), Cell("", span=2)))

@@ -73,9 +73,9 @@ def build(form: Mau03) -> Document:
     points = (form.local_raw_material, form.local_labour, form.idea_origin, form.local_identity)
     heading = TwoColumns(
         left=(para(Text(f"ỦY BAN NHÂN DÂN {_commune_upper(form.commune, 'XÃ/PHƯỜNG…')}", bold=True),
-                   align="center", style="heading"),
-              para("-------", align="center")),
-        right=tuple(national_motto()),
+                   align="center", style="header"),
+              para("-------", align="center", style="header")),
+        right=tuple(national_motto("header")),
     )
     proposal = para(
         "Ủy ban nhân dân ", value(commune_lower, dots=6), " đề nghị Ủy ban nhân dân tỉnh ",

@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from types import MappingProxyType
 
 
-class RegistrationKind(str, Enum):
+class RegistrationKind(StrEnum):
     """Mẫu 01 item 4 "Lần đăng ký đánh giá"; the values are the dossier checklist kinds of documents.yaml."""
 
     FIRST = "lan-dau"
@@ -25,7 +25,7 @@ class RegistrationKind(str, Enum):
     RE_EVALUATION = "danh-gia-lai"
 
 
-class Gender(str, Enum):
+class Gender(StrEnum):
     """Mẫu 02 Phần I item 5 and Mẫu 03 item I.4 "Giới tính: … (Nam/nữ)"."""
 
     MALE = "Nam"

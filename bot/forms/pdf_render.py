@@ -31,7 +31,7 @@ from bot.forms.layout import (
 
 FONT = "DejaVu"
 TICKED, UNTICKED = "☒", "□"
-SIZES = {"body": 11, "title": 13, "heading": 11, "small": 8.5, "note": 8.5}
+SIZES = {"body": 11, "title": 13, "heading": 11, "small": 8.5, "note": 8.5, "header": 10}
 TABLE_SIZE = 8.5
 SHADE = (231, 230, 230)
 _LINE = 0.5  # line height per point of font size, mm
@@ -181,7 +181,7 @@ class _Writer:
         scale = pdf.epw / sum(t.widths)
         heading = FontFace(emphasis="BOLD", fill_color=SHADE)
         with pdf.table(col_widths=tuple(w * scale for w in t.widths), line_height=TABLE_SIZE * 0.45,
-                       headings_style=heading, text_align="LEFT", padding=0.8) as table:
+                       headings_style=heading, text_align="LEFT", padding=0.8, align="LEFT") as table:
             head = table.row()
             for name in t.columns:
                 head.cell(covered(name), align="CENTER")
@@ -217,7 +217,7 @@ class _Writer:
     def two_columns(self, t: TwoColumns) -> None:
         pdf = self.pdf
         top = pdf.get_y()
-        split = pdf.epw * 0.4
+        split = pdf.epw * 0.38
         for p in t.left:
             self.para(p, pdf.l_margin, split)
         bottom = pdf.get_y()
