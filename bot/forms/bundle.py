@@ -1,7 +1,8 @@
 """The dossier bundle: one ZIP with Mẫu 01 and Mẫu 02 (DOCX + PDF), the Mẫu 03 draft if given, the evidence
 files numbered as Mẫu 02's appendix numbers them, and a table of contents in Vietnamese.
 
-Layout of the ZIP (forms first, then the evidence folder; names ASCII or NFC UTF-8 with the UTF-8 flag set):
+Layout of the ZIP (forms first, then the evidence folder). Names are ASCII or NFC UTF-8; zipfile sets the UTF-8
+flag (bit 11) on every non-ASCII name, so Windows Explorer, macOS and Android show "Hóa đơn" and not cp437 noise:
 
     00_MUC-LUC.txt
     Mau01_<producer>_<product>_<yyyymmdd-hhmm>.docx / .pdf
@@ -41,7 +42,6 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 """Telegram's limit for a file a bot sends; a Zalo OA file is far smaller: pass the channel's own."""
 EVIDENCE_FOLDER = "Tai-lieu-minh-chung"
 CONTENTS_NAME = "00_MUC-LUC.txt"
-_UTF8_FLAG = 0x800
 _STORED = {"jpg", "jpeg", "png", "gif", "webp", "heic", "mp4", "mov", "mp3", "m4a", "zip", "docx", "xlsx", "pptx"}
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])$", re.I)
@@ -157,7 +157,6 @@ def _info(name: str, at: datetime.datetime) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=(max(at.year, 1980), at.month, at.day, at.hour, at.minute, at.second))
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     info.compress_type = zipfile.ZIP_STORED if ext in _STORED else zipfile.ZIP_DEFLATED
-    info.flag_bits |= _UTF8_FLAG
     info.external_attr = 0o644 << 16
     return info
 
