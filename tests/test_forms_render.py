@@ -389,3 +389,23 @@ def test_mau03_for_a_ward_and_an_unmatched_code():
     assert form.local_identity == forms.Mau03Point()
     text = pdf_text(forms.render_mau03_pdf(form))
     assert "ỦY BAN NHÂN DÂN PHƯỜNG SA ĐÉC" in text and "Ủy ban nhân dân phường Sa Đéc đề nghị" in text
+
+
+# -- LibreOffice opens the DOCX (where it is installed) ----------------------------------------------------------
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_libreoffice_converts_every_docx(rendered, tmp_path):
+    import subprocess
+
+    draft = forms.draft_from_mau02(s.sen_mau02(), "Xã Tháp Mười", "Đồng Tháp")
+    files = {"sen01": rendered["sen"]["01.docx"], "sen02": rendered["sen"]["02.docx"],
+             "nem02": rendered["nem"]["02.docx"], "sen03": forms.render_mau03_docx(draft)}
+    for name, data in files.items():
+        (tmp_path / f"{name}.docx").write_bytes(data)
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), *[str(tmp_path / f"{n}.docx") for n in files]],
+                   check=True, capture_output=True, timeout=180)
+    for name in files:
+        pdf = (tmp_path / f"{name}.pdf").read_bytes()
+        assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) >= 2, name

@@ -63,7 +63,7 @@ PHAN_IV_GUIDANCE = (
 )
 SCORE_COLUMNS = ("Mã", "Tiêu chí", "Mức đạt được (tự đánh giá)", "Điểm", "Tối đa", "Mô tả, chứng minh",
                  "Minh chứng (số trong phụ lục)")
-SCORE_WIDTHS = (10, 30, 40, 11, 11, 37, 26)
+SCORE_WIDTHS = (11, 29, 37, 13, 13, 35, 27)
 
 
 def number_label(n: int, total: int) -> str:
