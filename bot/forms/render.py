@@ -1,8 +1,7 @@
 """The renderers: each form as DOCX bytes (to edit, print, sign, stamp and file) and as PDF bytes (to read).
 
 Pure and synchronous; a PDF of Mẫu 02 takes about a second (font subsetting), a DOCX half that, so an async
-caller runs these in a
-thread (`asyncio.to_thread`), as handlers/assessment_result.py does for today's PDF.
+caller runs these in a thread (`asyncio.to_thread`), as handlers/assessment_result.py does for today's PDF.
 """
 
 from __future__ import annotations
