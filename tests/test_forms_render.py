@@ -1,6 +1,6 @@
 """Mẫu 01, 02 and 03 rendered as DOCX and PDF for two producers of different product sets, read back with
 python-docx and tests/pdf_text.py: every Phần, the boxes as the input ticks them, the Phần III points and
-totals (checked against bot.scoring), the signature blocks, names with their diacritics, blanks for what is
+totals (checked against bot.domain.scoring), the signature blocks, names with their diacritics, blanks for what is
 missing. python-docx's Paragraph.text skips content controls (the check boxes), so the DOCX is read from its
 XML here, every w:t and w:tab of a paragraph in order."""
 
@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 
 from bot import forms
 from bot.content import load_content
-from bot.scoring import score
+from bot.domain.scoring import score
 from tests import forms_samples as s
 from tests.pdf_text import pdf_pages, pdf_text
 

@@ -1,6 +1,6 @@
 """Phần III of Mẫu 02 from a loaded score sheet and the producer's answers (`{criterion_code: option_index}`).
 
-Points, subtotals and the star level come from `bot.scoring`, so the form prints what the chat showed. The
+Points, subtotals and the star level come from `bot.domain.scoring`, so the form prints what the chat showed. The
 option texts are the sheet's (content/criteria/…): where the content paraphrases the decision, so does the form.
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from bot.content.criteria import Sheet
 from bot.forms.model import EvidenceFile, ScorePart, ScoreRow, ScoreSection, SelfAssessment
-from bot.scoring import score
+from bot.domain.scoring import score
 
 
 def _stars_note(sheet: Sheet, answers: Mapping[str, int]) -> tuple[int | None, str | None]:
