@@ -1,8 +1,8 @@
 """Two producers of different product sets, as the chat flow would hand them to bot.forms (tests only).
 
 1. HTX Sen Tháp Mười, dried lotus seeds, set #7 (I.3.c): Phần III built from the loaded qd26-2026 sheet.
-2. Hộ kinh doanh Nem Út Tý (Lai Vung), nem Lai Vung, set #8 (I.3.d): no qd26 sheet for #8 is loaded, so its
-   Phần III is made by hand (if the sheet exists one day, it is used instead).
+2. Hộ kinh doanh Nem Út Tý (Lai Vung), nem Lai Vung, set #8 (I.3.d): Phần III as hand-made rows (how rows that did
+   not come from a sheet print), and in one test from set #8's own sheet.
 """
 
 from __future__ import annotations
@@ -41,10 +41,10 @@ SEN_PRODUCT = forms.Product(
 )
 # Answer index per criterion (options as in content/criteria/qd26-2026/I.3.c.yaml).
 SEN_ANSWERS = {
-    "1.1": 3, "1.2": 1, "1.3": 2, "1.4": 1, "1.5": 2, "1.6": 1, "1.7": 1,
+    "1.1": 4, "1.2": 1, "1.3": 2, "1.4": 1, "1.5": 2, "1.6": 1, "1.7": 1,
     "2.1": 4, "2.2": 2, "2.3": 3, "2.4": 1,
     "3.1": 2, "3.2": 1, "3.3": 3, "3.4": 2, "3.5": 2,
-    "4.1": 2, "4.2": 2, "4.3": 3,
+    "4.1": 3, "4.2": 2, "4.3": 3,
     "5.1": 4, "5.2": 2, "5.3": 3,
     "6.1": 3, "6.2": 2, "6.3": 2, "6.4": 2, "6.5": 2,
     "7": 2, "8": 2, "9": 1, "10": 2, "11": 0,
@@ -123,10 +123,8 @@ def _row(code: str, name: str, option: str | None, points: int | None, max_: int
 
 
 def nem_assessment() -> forms.SelfAssessment:
-    sheet = load_content().criteria.sheet("qd26-2026", "I.3.d")
-    if sheet is not None:
-        return forms.self_assessment_from_sheet(sheet, {})
-    # Hand-made: a few items of each part, as a producer of set #8 would self-assess them.
+    """Hand-made rows (a few items of each part, one left blank): how the renderer prints rows that did not come
+    from a loaded sheet. `nem_assessment_from_sheet` is the same producer scored on set #8's own sheet."""
     return forms.SelfAssessment(
         sheet_title="Bộ sản phẩm số 8 (I.3.d): Chế biến từ thịt, trứng, sữa, thủy sản, mật ong, nông sản khác",
         projected_stars=3,
@@ -171,3 +169,21 @@ def nem_mau02() -> forms.Mau02:
         assessment=nem_assessment(),
         signing=forms.Signing("Lai Vung", None),
     )
+
+
+def nem_answers_by_points() -> dict[str, int]:
+    """For every item of set #8's sheet, the on-sheet option with the second-highest points (or the highest
+    where there is one level only): a plausible household's answers, chosen by points, not by position."""
+    sheet = load_content().criteria.sheet("qd26-2026", "I.3.d")
+    answers = {}
+    for criterion in sheet.criteria():
+        scored = sorted({o.points for o in criterion.options if o.knock_out is None and o.on_sheet})
+        wanted = scored[-2] if len(scored) > 1 else scored[-1]
+        answers[criterion.code] = next(i for i, o in enumerate(criterion.options)
+                                       if o.points == wanted and o.knock_out is None and o.on_sheet)
+    return answers
+
+
+def nem_assessment_from_sheet() -> forms.SelfAssessment:
+    sheet = load_content().criteria.sheet("qd26-2026", "I.3.d")
+    return forms.self_assessment_from_sheet(sheet, nem_answers_by_points())

@@ -3,11 +3,14 @@ minimum items, knock-outs, Back, pause and resume across a restart, forged paylo
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import func, select
 
 from bot.app import App
+from bot.content import DEFAULT_ROOT
 from bot.domain.scoring import score
 from db.models import Assessment, Eligibility
 from tests.assessment_helpers import (
@@ -35,7 +38,7 @@ async def test_all_top_options_give_100_points_and_five_stars(app: App, chat: Ch
     asked = await answer(chat, all_top(sheet))
     assert asked == [c.code for c in sheet.criteria()]  # each criterion once, in sheet order
     assert "Tổng: 100/100 điểm" in chat.text and "⭐⭐⭐⭐⭐ 5 sao" in chat.text
-    assert "Phần A – Sản phẩm và sức mạnh cộng đồng: 40/40 điểm" in chat.text
+    assert "Phần A – Sản phẩm và sức mạnh của cộng đồng: 40/40 điểm" in chat.text  # the part's name as printed
     assert "Mọi tiêu chí đã ở mức cao nhất" in chat.text
     assert "Bộ Nông nghiệp và Môi trường quyết định hạng 5 sao" in chat.text
     [row] = await assessments_of(app)
@@ -80,10 +83,12 @@ async def test_75_points_missing_a_four_star_minimum_is_told_three_stars(app: Ap
     assert f"Tổng: {total}/100 điểm" in chat.text
     assert "Hạng dự kiến: ⭐⭐⭐ 3 sao" in chat.text
     assert "đủ khung 4 sao (từ 70 điểm)" in chat.text and "chỉ được: ⭐⭐⭐ 3 sao" in chat.text
-    assert '• 1.5 Liên kết chuỗi: cần ít nhất "Có hợp đồng, trên 75% doanh số" (2 điểm), hiện 1 điểm' in chat.text
+    # the copy speaks of output sold ("sản lượng tiêu thụ"), not of sales revenue
+    assert ('• 1.5 Liên kết chuỗi trong sản xuất: cần ít nhất "Hợp đồng liên kết trên 75% sản lượng bán" (2 điểm), '
+            "hiện 1 điểm") in chat.text
     # The first change proposed is that minimum, with what to attach.
-    assert "1. 1.5 Liên kết chuỗi" in chat.text and "Riêng thay đổi này đã giúp đạt 4 sao" in chat.text
-    assert "Hợp đồng liên kết, biên bản thanh lý, hóa đơn" in chat.text
+    assert "1. 1.5 Liên kết chuỗi trong sản xuất" in chat.text and "Riêng thay đổi này đã giúp đạt 4 sao" in chat.text
+    assert "Biên bản thanh lý, hóa đơn, chứng từ thực hiện hợp đồng" in chat.text
     [row] = await assessments_of(app)
     assert (row.total, row.stars, row.status) == (total, 3, "done")
 
@@ -113,7 +118,7 @@ async def test_back_changes_the_previous_answer(app: App, chat: Chat) -> None:
     assert question_code(chat) == "1.3"
     await chat.click("Câu trước")
     assert "Câu 2/32" in chat.text and question_code(chat) == "1.2"
-    assert "✓ Có chứng nhận quốc tế" in chat.labels()  # the saved answer is ticked
+    assert "✓ Chứng nhận quốc tế (GlobalGAP, hữu cơ quốc tế…)" in chat.labels()  # the saved answer is ticked
     await answer(chat, {"1.2": 0})
     assert "Câu 3/32" in chat.text and question_code(chat) == "1.3"  # back where the producer was
     [row] = await assessments_of(app)
@@ -182,14 +187,29 @@ async def test_forged_payloads_change_nothing(app: App, chat: Chat) -> None:
     assert await assessments_of(app, "u2") == []
 
 
-async def test_set_without_a_sheet_is_told_plainly_and_148_is_marked_unconfirmed(app: App, chat: Chat) -> None:
+async def test_set_without_a_sheet_is_told_plainly_and_148_is_marked_unconfirmed(
+    database: Database, tmp_path: Path
+) -> None:
+    # All 26 sheets are in content now: take one out (set #8) to see how a missing sheet is told.
+    content = tmp_path / "content"
+    shutil.copytree(DEFAULT_ROOT, content)
+    (content / "criteria" / "qd26-2026" / "I.3.d.yaml").unlink()
+    app = await App.create(make_settings(database, content_dir=content), db=database.engine())
+    chat = Chat(app.engine, user_id="u1")
+    try:
+        await _missing_sheet_then_148(app, chat)
+    finally:
+        await app.close()
+
+
+async def _missing_sheet_then_148(app: App, chat: Chat) -> None:
     await onboard(chat)
     await chat.send("menu")
     await chat.click("Tự đánh giá")
     await chat.click("Làm bài mới")
     await chat.press("assessment:set:I.3.d")
     assert "phiếu chấm điểm cho bộ sản phẩm I.3.d" in chat.text and "chưa có trong trợ lý" in chat.text
-    assert "Hiện tôi chỉ có phiếu cho: I.3.c" in chat.text
+    assert "Hiện tôi chỉ có phiếu cho: I.1.a, I.1.b" in chat.text and "I.3.d" not in chat.text.split("cho:")[1]
     assert "❓ Hỏi đáp" in chat.labels() and "🏠 Menu chính" in chat.labels()
     assert await assessments_of(app) == []
     await chat.click("Xem tất cả bộ sản phẩm")
@@ -212,7 +232,7 @@ async def test_product_set_is_prefilled_from_the_eligibility_check(app: App, cha
     await chat.click("Tự đánh giá")
     await chat.click("Làm bài mới")
     labels = chat.labels()
-    assert labels[0].startswith("I.2.b ·") and any(label.startswith("✅ I.3.c ·") for label in labels[1:])
+    assert labels[0].startswith("✅ I.2.b ·") and any(label.startswith("✅ I.3.c ·") for label in labels[1:])
     assert 'Với sản phẩm "Xoài sấy dẻo"' in chat.text
 
 

@@ -409,3 +409,19 @@ def test_libreoffice_converts_every_docx(rendered, tmp_path):
     for name in files:
         pdf = (tmp_path / f"{name}.pdf").read_bytes()
         assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) >= 2, name
+
+
+
+def test_nem_phan_iii_from_set_8s_own_sheet_matches_its_scoring():
+    """The second producer's Phần III from its own sheet (#8 I.3.d), not set #7's: every item of that sheet,
+    its points, and the total the scoring gives."""
+    from tests.forms_samples import NEM_PRODUCER, NEM_PRODUCT, nem_answers_by_points, nem_assessment_from_sheet
+
+    sheet = load_content().criteria.sheet("qd26-2026", "I.3.d")
+    result = score(sheet, nem_answers_by_points())
+    report = forms.Mau02(producer=NEM_PRODUCER, product=NEM_PRODUCT, assessment=nem_assessment_from_sheet())
+    rows = {r[0]: r for r in docx_table(forms.render_mau02_docx(report), "Mã")[1:]}
+    for criterion in sheet.criteria():
+        assert criterion.code in rows, criterion.code
+    assert rows["TỔNG CỘNG"][3] == str(result.total)
+    assert f"Tổng số điểm tự đánh giá: {result.total}/100 điểm" in pdf_text(forms.render_mau02_pdf(report))

@@ -89,7 +89,7 @@ def test_real_content_loads_and_sheet_7_adds_up(loaded: criteria.Criteria, sheet
     assert sum(c.max for c in sheet.criteria()) == 100
     assert sheet.total_count == len(sheet.criteria()) == 32
     assert [c.code for c in sheet.criteria()][:3] == ["1.1", "1.2", "1.3"]
-    assert loaded.sheet("qd26-2026", "I.1.a") is None
+    assert loaded.sheet("qd148-2023", "I.1.a") is None  # only set #7 is mirrored under QĐ 148
 
 
 def test_unconfirmed_items_are_marked(loaded: criteria.Criteria, sheet: Sheet) -> None:

@@ -1,17 +1,38 @@
 """Self-assessment score sheets, versioned by rule set (content/criteria/<rule_set>/<product_set>.yaml).
 
 `rule_sets.yaml` lists the rule sets (the decision each one follows) and their star bands; one file per
-product set holds its score sheet: parts A/B/C, sections, criteria and the options a producer picks from.
-Every arithmetic rule of a sheet is checked at load, and every problem is reported with its file and key.
+product set holds its score sheet: parts A/B/C, sections, criteria and the options a producer picks from;
+`questions.yaml` holds the producer-friendly question, hint and evidence of each topic, shared by every
+sheet whose items are worded alike (a sheet item names its `topic` and may override any of the three).
+
+What a sheet can say, beyond points and options:
+- `official`: the decision's wording, kept in full as printed (Vietnamese, never translated: the dossier is
+  filed in Vietnamese); `text`/`title` are the short labels a producer reads, translated in the catalogs.
+- `min_star` (***, ****, *****), `knock_out` (the answer stops the evaluation), `on_sheet: false` (an answer the
+  bot adds, e.g. "none of these"; a bot-added knock-out must rest on a note or requirement printed on the item),
+  `waives_minimum` (a bot-added answer under which the item's star minimum does not apply, because the item's
+  printed wording makes it compulsory only for some products).
+- `applies_when`: the item counts only when another item's answer is one of the listed options; otherwise it
+  scores 0 and is not asked ("Chỉ áp dụng khi có câu chuyện sản phẩm").
+- `branches` (sheet) and `case` (option): the producer picks one case for the whole sheet; an item's options
+  of the other case do not apply (set #26: community tourism vs a tourist site).
+- `rejected_when` (sheet): "Hồ sơ bị loại khi …", rules that reject the dossier before any scoring.
+
+Every arithmetic rule of a sheet is checked at load, each problem reported with its file and key. The numbers the
+bot scores with must always add up; where the copy of the decision prints a number that disagrees (a blank or
+impossible points cell, a garbled maximum, a part heading with the wrong total), the printed text is kept next to
+the consistent number (`printed`, `printed_max`, `official`) and the element must be `confirmed: false` with a
+`note` saying why; a disagreement not so marked refuses the sheet.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, StrictInt
 
@@ -28,11 +49,19 @@ from bot.content.base import (
 NAME = "criteria"
 FOLDER = "criteria"
 RULE_SETS_FILE = "rule_sets.yaml"
+QUESTIONS_FILE = "questions.yaml"
 
 OPTION_TEXT_LIMIT = 60
 """Option texts become buttons: longer text goes into the option's `hint`."""
 
+PART_MAXIMA = {"A": 40, "B": 25, "C": 35}
+"""QĐ 26/2026 Điều 3.1 (and QĐ 148): Part A 40, Part B 25, Part C 35 points, 100 in all."""
+
+_HEADING_POINTS = re.compile(r"\((\d+) [Đđ]iểm\)")
+
 Points = Annotated[StrictInt, Field(ge=0)]
+Code = Annotated[str, Field(pattern=r"^\d+(\.\d+)*$")]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
 
 # -- rule sets and star bands -------------------------------------------------------------------
@@ -81,53 +110,168 @@ class RuleSets(ContentModel):
         return {r.code: r for r in self.rule_sets}
 
 
+# -- the shared question library ----------------------------------------------------------------
+
+
+class Topic(ContentModel):
+    """What the bot asks about items worded alike on several sheets, and what to gather to prove it."""
+
+    question: UText
+    hint: UText | None = None
+    evidence: list[UText] = Field(min_length=1)
+    """What to attach in Mẫu 02 Phần III (its evidence table, Phụ lục III) to claim the points."""
+
+
+class Questions(ContentModel):
+    topics: dict[Slug, Topic]
+
+
 # -- score sheets -------------------------------------------------------------------------------
 
 
 class Option(ContentModel):
     text: UText
+    """The button label (at most OPTION_TEXT_LIMIT characters)."""
+    official: str | None = None
+    """The option exactly as printed, in full. For an option the bot adds: the printed note or requirement
+    it rests on (required for a bot-added knock-out)."""
     points: Points
+    printed: str | None = None
+    """The points cell as printed, only where it cannot be scored as printed (blank, above the maximum);
+    `points` is then what the bot scores, and the criterion must be `confirmed: false` with a `note`."""
     min_star: Literal[3, 4, 5] | None = None
     """Marked ***/****/***** on the sheet: the least a product needs on this criterion for that level."""
     knock_out: UText | None = None
     """Set when choosing this option stops the evaluation; the text says why."""
     on_sheet: bool = True
-    """False for a 0-point "none of these" answer the bot offers where the sheet lists no 0-point level
-    (not meeting any listed level scores nothing); it is not an official option."""
+    """False for an answer the bot offers that the sheet does not print: a 0-point "none of these", or a
+    knock-out resting on a printed note or requirement."""
+    waives_minimum: bool = False
+    """A bot-added 0-point answer under which this criterion's star minimum does not apply."""
+    case: str | None = None
+    """For a sheet with `branches`: the case this option belongs to (None: every case)."""
+    id: Slug | None = None
+    """A name for `applies_when` to refer to."""
     hint: UText | None = None
 
 
+class Condition(ContentModel):
+    """The criterion counts only when `criterion` is answered with one of `options` (their `id`s)."""
+
+    criterion: Code
+    options: list[Slug] = Field(min_length=1)
+    official: str
+    """The printed condition, e.g. "Chỉ áp dụng khi có câu chuyện sản phẩm"."""
+
+
 class Criterion(ContentModel):
-    code: str
+    code: Code
     title: UText
+    official: str | None = None
+    """The heading as printed, number and explanations included."""
     max: Points
+    printed_max: str | None = None
+    """The maximum as printed, only where it is garbled (then `confirmed: false` and a `note`)."""
+    topic: Slug | None = None
+    """The entry of questions.yaml this item's question, hint and evidence come from."""
     question: UText
     hint: UText | None = None
     evidence: list[UText] = Field(min_length=1)
     """What to attach in Mẫu 02 to claim the points."""
     options: list[Option] = Field(min_length=2)
+    requirements: list[str] = []
+    """Printed "Yêu cầu: …" rows of the item."""
+    notes: list[str] = []
+    """Printed "Ghi chú: …", "Chú ý: …" and other rows under the item."""
+    applies_when: Condition | None = None
+    case_headings: dict[str, str] = {}
+    """For options with a `case`: the printed heading of each case ("a. Trường hợp 1: …")."""
     confirmed: bool = True
     note: str | None = None
     """For maintainers: why an item is unconfirmed."""
 
-    def required_points(self, level: int) -> int | None:
-        """Points needed on this criterion for `level` stars: the option with the highest marker ≤ level."""
-        marked = [o for o in self.options if o.min_star is not None and o.min_star <= level]
+    def options_for(self, case: str | None) -> list[int]:
+        """Indexes of the options open in `case` (all of them when no case is chosen)."""
+        return [i for i, o in enumerate(self.options) if case is None or o.case in (None, case)]
+
+    def required_points(self, level: int, case: str | None = None) -> int | None:
+        """Points needed on this criterion for `level` stars: the option with the highest marker ≤ level
+        (among the options of `case`, when the sheet has branches)."""
+        open_options = [self.options[i] for i in self.options_for(case)]
+        marked = [o for o in open_options if o.min_star is not None and o.min_star <= level]
         return max(marked, key=lambda o: o.min_star or 0).points if marked else None
+
+    @property
+    def cases(self) -> list[str]:
+        """The cases this criterion's options are split into (empty when it has no branches)."""
+        return sorted({o.case for o in self.options if o.case is not None})
+
+
+class Group(ContentModel):
+    """Items numbered under a heading of their own inside a section (6.1 "Ngoại hình": 6.1.1, 6.1.2, …)."""
+
+    code: Code
+    title: UText
+    official: str | None = None
+    max: Points
+    criteria: list[Code] = Field(min_length=1)
 
 
 class Section(ContentModel):
-    code: str
+    code: Code
     title: UText
+    official: str | None = None
     max: Points
     criteria: list[Criterion] = Field(min_length=1)
+    groups: list[Group] = []
+    confirmed: bool = True
+    note: str | None = None
 
 
 class Part(ContentModel):
     code: Literal["A", "B", "C"]
     title: UText
+    official: str | None = None
+    """The part heading as printed, e.g. "SẢN PHẨM VÀ SỨC MẠNH CỦA CỘNG ĐỒNG (40 Điểm)"."""
     max: Points
     sections: list[Section] = Field(min_length=1)
+    confirmed: bool = True
+    note: str | None = None
+
+
+class Case(ContentModel):
+    code: str
+    title: UText
+    hint: UText | None = None
+
+
+class Branches(ContentModel):
+    """Choose one of several cases once for the whole sheet; each branched item then scores that case only."""
+
+    official: str
+    question: UText
+    cases: list[Case] = Field(min_length=2)
+
+
+class RejectionRule(ContentModel):
+    id: Slug
+    official: str
+    """The printed clause, e.g. "Giả mạo hồ sơ"."""
+    text: UText
+    """What it means for the producer, in plain words."""
+    question: UText | None = None
+    """A yes/no question whose "yes" means the rule is met (the dossier is not rejected on it)."""
+    documents: list[str] = []
+    """Ids of documents.yaml items that show the rule is met."""
+    note: str | None = None
+    """For maintainers: how a garbled clause was read."""
+
+
+class RejectedWhen(ContentModel):
+    official: str
+    """The "Hồ sơ bị loại khi: …" line as printed."""
+    rules: list[RejectionRule] = Field(min_length=1)
+    note: str | None = None
 
 
 class Sheet(Sourced):
@@ -135,6 +279,12 @@ class Sheet(Sourced):
     product_set: str
     number: Annotated[StrictInt, Field(ge=1, le=26)]
     title: UText
+    wording: Literal["official", "paraphrase"] = "official"
+    """"official": every printed option carries its `official` text; "paraphrase": a sheet not transcribed."""
+    lines: tuple[int, int] | None = None
+    """First and last line of the sheet in the copy the sheet was transcribed from."""
+    rejected_when: RejectedWhen | None = None
+    branches: Branches | None = None
     parts: list[Part]
 
     _stars: StarBands | None = PrivateAttr(None)
@@ -169,10 +319,22 @@ class Sheet(Sourced):
     def part_of(self, code: str) -> Part | None:
         return self._index.get(code, (None, None, None))[0]
 
+    def group_of(self, code: str) -> Group | None:
+        section = self.section_of(code)
+        return next((g for g in section.groups if code in g.criteria), None) if section else None
+
+    @property
+    def case_codes(self) -> list[str]:
+        return [c.code for c in self.branches.cases] if self.branches else []
+
     @property
     def is_confirmed(self) -> bool:
-        """True only when the sheet and every criterion were checked against the official text."""
-        return self.confirmed and all(c.confirmed for c in self.criteria())
+        """True only when the sheet and every part, section and criterion were checked against the official text."""
+        return (
+            self.confirmed
+            and all(p.confirmed and all(s.confirmed for s in p.sections) for p in self.parts)
+            and all(c.confirmed for c in self.criteria())
+        )
 
     def _walk(self) -> Iterator[tuple[Part, Section, Criterion]]:
         for part in self.parts:
@@ -186,9 +348,10 @@ class Sheet(Sourced):
 
 
 class Criteria(ContentModel):
-    """All rule sets and all score sheets."""
+    """All rule sets, the question library and all score sheets."""
 
     rule_sets: RuleSets
+    questions: Questions
     sheets: list[Sheet]
 
     def sheet(self, rule_set: str, product_set: str) -> Sheet | None:
@@ -244,6 +407,14 @@ def _check_bands(stars: StarBands, path: Path, key: str) -> list[ContentError]:
     return errors
 
 
+Report = Callable[[str, str], None]
+
+
+def _marked_glitch(element: Part | Section | Criterion) -> bool:
+    """A printed number that disagrees is accepted only on an unconfirmed element with a note saying why."""
+    return not element.confirmed and bool(element.note and element.note.strip())
+
+
 def check_sheet(sheet: Sheet, path: Path, rule_sets: RuleSets) -> list[ContentError]:
     """Every arithmetic and consistency rule of one sheet; an empty list when it is sound."""
     errors: list[ContentError] = []
@@ -257,45 +428,116 @@ def check_sheet(sheet: Sheet, path: Path, rule_sets: RuleSets) -> list[ContentEr
         error("rule_set", f"{sheet.rule_set!r} is not in {RULE_SETS_FILE}")
     if sheet.product_set != path.stem:
         error("product_set", f"{sheet.product_set!r} does not match the file name {path.name!r}")
+    if [p.code for p in sheet.parts] != list(PART_MAXIMA):
+        error("parts", f"parts must be {list(PART_MAXIMA)} in this order, got {[p.code for p in sheet.parts]}")
     if sheet.max != 100:
         error("parts", f"part maxima add up to {sheet.max}, not 100")
+    if sheet.lines is not None and sheet.lines[0] >= sheet.lines[1]:
+        error("lines", f"the first line {sheet.lines[0]} must come before the last {sheet.lines[1]}")
+    _check_branches(sheet, error)
+    if sheet.rejected_when is not None:
+        ids = [r.id for r in sheet.rejected_when.rules]
+        for i, rule_id in enumerate(ids):
+            if rule_id in ids[:i]:
+                error(f"rejected_when.rules.{i}.id", f"rejection rule id {rule_id!r} is used twice")
     seen: set[str] = set()
     for p, part in enumerate(sheet.parts):
-        part_key = f"parts.{p}"
-        section_sum = sum(s.max for s in part.sections)
-        if part.max != section_sum:
-            error(f"{part_key}.max", f"part {part.code} max {part.max} ≠ sum of its sections {section_sum}")
-        for s, section in enumerate(part.sections):
-            section_key = f"{part_key}.sections.{s}"
-            criteria_sum = sum(c.max for c in section.criteria)
-            if section.max != criteria_sum:
-                error(
-                    f"{section_key}.max",
-                    f"section {section.code} max {section.max} ≠ sum of its criteria {criteria_sum}",
-                )
-            for c, criterion in enumerate(section.criteria):
-                criterion_key = f"{section_key}.criteria.{c}"
-                if criterion.code in seen:
-                    error(
-                        f"{criterion_key}.code",
-                        f"criterion code {criterion.code!r} is used twice in this sheet",
-                    )
-                seen.add(criterion.code)
-                _check_criterion(criterion, criterion_key, error)
+        _check_part(sheet, part, f"parts.{p}", seen, error)
     return errors
 
 
-def _check_criterion(criterion: Criterion, key: str, error: Callable[[str, str], None]) -> None:
+def _check_part(sheet: Sheet, part: Part, key: str, seen: set[str], error: Report) -> None:
+    expected = PART_MAXIMA.get(part.code)
+    if expected is not None and part.max != expected:
+        error(f"{key}.max", f"part {part.code} max {part.max} ≠ {expected} (Điều 3.1)")
+    section_sum = sum(s.max for s in part.sections)
+    if part.max != section_sum:
+        error(f"{key}.max", f"part {part.code} max {part.max} ≠ sum of its sections {section_sum}")
+    printed = _HEADING_POINTS.search(part.official or "")
+    if printed and int(printed[1]) != part.max and not _marked_glitch(part):
+        error(
+            f"{key}.official",
+            f"part {part.code} heading prints {printed[1]} points, max is {part.max}: mark the part "
+            "`confirmed: false` with a `note` if the copy says so",
+        )
+    for s, section in enumerate(part.sections):
+        section_key = f"{key}.sections.{s}"
+        criteria_sum = sum(c.max for c in section.criteria)
+        if section.max != criteria_sum:
+            error(
+                f"{section_key}.max",
+                f"section {section.code} max {section.max} ≠ sum of its criteria {criteria_sum}",
+            )
+        _check_groups(section, section_key, error)
+        for c, criterion in enumerate(section.criteria):
+            criterion_key = f"{section_key}.criteria.{c}"
+            if criterion.code in seen:
+                error(f"{criterion_key}.code", f"criterion code {criterion.code!r} is used twice in this sheet")
+            seen.add(criterion.code)
+            if criterion.code != section.code and not criterion.code.startswith(f"{section.code}."):
+                error(f"{criterion_key}.code", f"criterion {criterion.code} is not numbered under section {section.code}")
+            _check_criterion(sheet, criterion, criterion_key, error)
+
+
+def _check_groups(section: Section, key: str, error: Report) -> None:
+    codes = [c.code for c in section.criteria]
+    by_code = {c.code: c for c in section.criteria}
+    grouped: set[str] = set()
+    for g, group in enumerate(section.groups):
+        group_key = f"{key}.groups.{g}"
+        for code in group.criteria:
+            if code not in by_code:
+                error(f"{group_key}.criteria", f"group {group.code}: no criterion {code!r} in section {section.code}")
+            elif code in grouped:
+                error(f"{group_key}.criteria", f"group {group.code}: criterion {code} is in two groups")
+            elif not code.startswith(f"{group.code}."):
+                error(f"{group_key}.criteria", f"group {group.code}: criterion {code} is not numbered under it")
+            grouped.add(code)
+        total = sum(by_code[c].max for c in group.criteria if c in by_code)
+        if group.max != total:
+            error(f"{group_key}.max", f"group {group.code} max {group.max} ≠ sum of its criteria {total}")
+        if not set(group.criteria) <= set(codes):
+            continue
+        positions = [codes.index(c) for c in group.criteria]
+        if positions != list(range(positions[0], positions[0] + len(positions))):
+            error(f"{group_key}.criteria", f"group {group.code}: list its criteria in sheet order, together")
+
+
+def _check_branches(sheet: Sheet, error: Report) -> None:
+    used = {case for c in sheet.criteria() for case in c.cases}
+    defined = sheet.case_codes
+    if sheet.branches is not None:
+        for i, code in enumerate(defined):
+            if code in defined[:i]:
+                error(f"branches.cases.{i}.code", f"case {code!r} is defined twice")
+        if not used:
+            error("branches", "no option belongs to a case: drop `branches`")
+    for code in sorted(used - set(defined)):
+        error("branches", f"options use case {code!r}, which `branches` does not define")
+
+
+def _check_criterion(sheet: Sheet, criterion: Criterion, key: str, error: Report) -> None:
     label = f"criterion {criterion.code}"
-    top = max(o.points for o in criterion.options)
-    if criterion.max != top:
-        error(f"{key}.max", f"{label}: max {criterion.max} ≠ highest option {top}")
-    scored = [(i, o) for i, o in enumerate(criterion.options) if o.knock_out is None]
-    if not scored:
-        error(f"{key}.options", f"{label}: every option is a knock-out")
-    for (_, low), (i, high) in zip(scored, scored[1:], strict=False):
-        if high.points < low.points:
-            error(f"{key}.options.{i}.points", f"{label}: options must be listed from fewest to most points")
+    glitch_ok = _marked_glitch(criterion)
+    if criterion.printed_max is not None:
+        if criterion.printed_max == str(criterion.max):
+            error(f"{key}.printed_max", f"{label}: printed_max equals max; drop it")
+        elif not glitch_ok:
+            error(f"{key}.printed_max", f"{label}: a garbled maximum needs `confirmed: false` and a `note`")
+    cases = criterion.cases
+    for case in cases or [None]:
+        _check_options_of_case(criterion, case, key, error)
+    if cases:
+        if set(cases) != set(sheet.case_codes):
+            error(f"{key}.options", f"{label}: options cover cases {cases}, the sheet has {sheet.case_codes}")
+        for case in cases:
+            if case not in criterion.case_headings:
+                error(f"{key}.case_headings", f"{label}: no printed heading for case {case!r}")
+    for case in criterion.case_headings:
+        if case not in cases:
+            error(f"{key}.case_headings.{case}", f"{label}: no option belongs to case {case!r}")
+    printed_texts = set(criterion.notes) | set(criterion.requirements)
+    ids = [o.id for o in criterion.options if o.id is not None]
     for i, option in enumerate(criterion.options):
         option_key = f"{key}.options.{i}"
         if len(option.text) > OPTION_TEXT_LIMIT:
@@ -304,13 +546,52 @@ def _check_criterion(criterion: Criterion, key: str, error: Callable[[str, str],
                 f"{label}: option text has {len(option.text)} characters "
                 f"(at most {OPTION_TEXT_LIMIT}; put the rest in `hint`)",
             )
+        if option.id is not None and ids.count(option.id) > 1:
+            error(f"{option_key}.id", f"{label}: option id {option.id!r} is used twice")
+        if option.points > criterion.max:
+            error(f"{option_key}.points", f"{label}: {option.points} points is above the maximum {criterion.max}")
         if option.knock_out is not None and (option.points != 0 or option.min_star is not None):
             error(option_key, f"{label}: a knock-out option scores 0 and carries no star marker")
-        if not option.on_sheet and (option.points, option.min_star, option.knock_out) != (0, None, None):
-            error(
-                option_key, f"{label}: an option not on the sheet scores 0, with no marker and no knock-out"
-            )
-    marked = sorted((o.points, o.min_star, i) for i, o in enumerate(criterion.options) if o.min_star)
+        if option.on_sheet:
+            if sheet.wording == "official" and not option.official:
+                error(f"{option_key}.official", f"{label}: an option printed on the sheet needs its `official` text")
+            if option.waives_minimum:
+                error(f"{option_key}.waives_minimum", f"{label}: only an option the bot adds can waive a minimum")
+        else:
+            if option.points != 0 or option.min_star is not None:
+                error(option_key, f"{label}: an option not on the sheet scores 0 and carries no star marker")
+            if option.knock_out is not None and option.official not in printed_texts:
+                error(
+                    f"{option_key}.official",
+                    f"{label}: a knock-out the bot adds must quote, in `official`, a printed note or requirement "
+                    "of this criterion",
+                )
+            if option.waives_minimum and option.knock_out is not None:
+                error(option_key, f"{label}: a knock-out cannot waive a minimum")
+        if option.printed is not None:
+            if option.printed == str(option.points):
+                error(f"{option_key}.printed", f"{label}: printed equals points; drop it")
+            elif not glitch_ok:
+                error(f"{option_key}.printed", f"{label}: a points cell scored otherwise than printed needs "
+                      "`confirmed: false` and a `note` on the criterion")
+    if criterion.applies_when is not None:
+        _check_condition(sheet, criterion, key, error)
+
+
+def _check_options_of_case(criterion: Criterion, case: str | None, key: str, error: Report) -> None:
+    label = f"criterion {criterion.code}" + (f" (case {case})" if case else "")
+    indexes = criterion.options_for(case)
+    scored = [(i, criterion.options[i]) for i in indexes if criterion.options[i].knock_out is None]
+    if not scored:
+        error(f"{key}.options", f"{label}: every option is a knock-out")
+        return
+    top = max(o.points for _, o in scored)
+    if criterion.max != top:
+        error(f"{key}.max", f"{label}: max {criterion.max} ≠ highest option {top}")
+    for (_, low), (i, high) in zip(scored, scored[1:], strict=False):
+        if high.points < low.points:
+            error(f"{key}.options.{i}.points", f"{label}: options must be listed from fewest to most points")
+    marked = sorted((o.points, o.min_star, i) for i, o in scored if o.min_star)
     for (low_points, low_star, _), (high_points, high_star, i) in zip(marked, marked[1:], strict=False):
         if high_points <= low_points or high_star <= low_star:
             error(
@@ -320,30 +601,88 @@ def _check_criterion(criterion: Criterion, key: str, error: Callable[[str, str],
             )
 
 
+def _check_condition(sheet: Sheet, criterion: Criterion, key: str, error: Report) -> None:
+    condition = criterion.applies_when
+    assert condition is not None
+    codes = [c.code for c in sheet.criteria()]
+    target = sheet.criterion(condition.criterion)
+    if target is None:
+        error(f"{key}.applies_when.criterion", f"criterion {criterion.code}: no criterion {condition.criterion!r}")
+        return
+    if codes.index(condition.criterion) >= codes.index(criterion.code):
+        error(
+            f"{key}.applies_when.criterion",
+            f"criterion {criterion.code}: its condition must be on a criterion asked before it",
+        )
+    ids = {o.id for o in target.options if o.id}
+    for j, option_id in enumerate(condition.options):
+        if option_id not in ids:
+            error(
+                f"{key}.applies_when.options.{j}",
+                f"criterion {criterion.code}: criterion {target.code} has no option {option_id!r}",
+            )
+
+
 # -- loading --------------------------------------------------------------------------------------
 
 
+def _resolve_topics(data: Any, topics: dict[str, Topic], path: Path, used: set[str]) -> list[ContentError]:
+    """Fill each item's question, hint and evidence from its topic where the sheet does not set them;
+    add the topics named to `used`."""
+    errors: list[ContentError] = []
+    if not isinstance(data, dict):
+        return errors
+    for p, part in enumerate(data.get("parts") or []):
+        for s, section in enumerate((part or {}).get("sections") or []):
+            for c, item in enumerate((section or {}).get("criteria") or []):
+                if not isinstance(item, dict) or "topic" not in item:
+                    continue
+                used.add(str(item["topic"]))
+                topic = topics.get(item["topic"])
+                if topic is None:
+                    key = f"parts.{p}.sections.{s}.criteria.{c}.topic"
+                    errors.append(ContentError(path, key, f"no topic {item['topic']!r} in {QUESTIONS_FILE}"))
+                    continue
+                for field in ("question", "hint", "evidence"):
+                    value = getattr(topic, field)
+                    if field not in item and value is not None:
+                        item[field] = [str(v) for v in value] if isinstance(value, list) else str(value)
+    return errors
+
+
 def load(root: Path) -> Criteria:
-    """Load rule_sets.yaml and every sheet under criteria/<rule_set>/; raise ContentErrors listing all problems."""
+    """Load rule_sets.yaml, questions.yaml and every sheet under criteria/<rule_set>/; raise ContentErrors
+    listing all problems."""
     folder = root / FOLDER
     rules_path = folder / RULE_SETS_FILE
     rule_sets = parse_model(RuleSets, read_yaml(rules_path), rules_path)
+    questions_path = folder / QUESTIONS_FILE
+    questions = parse_model(Questions, read_yaml(questions_path), questions_path)
     errors = check_rule_sets(rule_sets, rules_path)
     sheets: list[Sheet] = []
+    used_topics: set[str] = set()
     for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         if sub.name not in rule_sets.by_code:
             errors.append(ContentError(sub, "", f"folder {sub.name!r} is not a rule set in {RULE_SETS_FILE}"))
+        numbers: dict[int, str] = {}
         for path in sorted(sub.glob("*.yaml")):
+            data = read_yaml(path)
+            problems = _resolve_topics(data, questions.topics, path, used_topics)
             try:
-                sheet = parse_model(Sheet, read_yaml(path), path)
+                sheet = parse_model(Sheet, data, path)
             except ContentErrors as exc:
-                errors.extend(exc.errors)
+                errors.extend(problems + exc.errors)
                 continue
-            problems = check_sheet(sheet, path, rule_sets)
+            problems += check_sheet(sheet, path, rule_sets)
+            if sheet.number in numbers:
+                problems.append(ContentError(path, "number", f"set #{sheet.number} is also {numbers[sheet.number]}"))
+            numbers[sheet.number] = path.name
             errors.extend(problems)
             if not problems:
                 sheet._stars = rule_sets.by_code[sheet.rule_set].stars
                 sheets.append(sheet)
+    for topic in sorted(set(questions.topics) - used_topics):
+        errors.append(ContentError(questions_path, f"topics.{topic}", "no sheet uses this topic"))
     if errors:
         raise ContentErrors(errors)
-    return Criteria(rule_sets=rule_sets, sheets=sheets)
+    return Criteria(rule_sets=rule_sets, questions=questions, sheets=sheets)
