@@ -19,7 +19,7 @@ The keywords were tuned on faq_questions.yaml, so that figure flatters; the held
 (never tuned on). Runs on older code too (before bot/intents.py and FaqIndex.answer existed): then the
 handler's old chatter rules stand in for the classifier and the old threshold for the answer.
 
-    python -m bench.faq [--repeat 5] [--misses]
+    python -m bench.faq [--repeat 5] [--misses] [--set labelled]
 """
 
 from __future__ import annotations
@@ -191,6 +191,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5, help="runs per text for the timings")
     parser.add_argument("--misses", action="store_true", help="list every row not handled as labelled")
+    parser.add_argument("--set", choices=sorted(SETS), action="append", help="only this set (default: both)")
     args = parser.parse_args()
     content = load_content()
     english = I18n(Path(content.root) / "locale").translator("en").content
@@ -198,6 +199,8 @@ def main() -> None:
     index = FaqIndex(content.faq, english)
     print(f"index built in {(time.perf_counter() - started) * 1000:.1f} ms for {len(content.faq.entries)} entries")
     for name, path in SETS.items():
+        if args.set and name not in args.set:
+            continue
         if not path.exists():
             print(f"{name}: {path.name} not present, skipped")
             continue
