@@ -37,6 +37,7 @@ B = 0.75
 TYPO_WEIGHT = 0.7  # a corrected word is a guess: it counts, but less than a word typed right
 PAIR_WEIGHT = 1.0
 UNKNOWN_LIKE = 6  # an unknown word weighs as much as a word found in this many entries
+PREFIX_LENGTH = 6  # English words sharing their first six letters are taken for one word ("certif…")
 TYPO_MIN_LENGTH = 3  # shorter unknown words are not corrected ("nhug", "dag", "hoò" are: 1 edit, 3+ letters)
 MIN_CONFIDENCE = 0.65
 MIN_SCORE = 10.0
@@ -48,7 +49,7 @@ HALF_PAIR_COVER = 0.35  # one syllable of a known two-syllable word, where the e
 COLLOCATION = 0.7
 """A pair of content words is a two-syllable word ("bao bì", "hội chợ") when it is found in at least this
 share of the entries holding its rarer syllable; "nhiều mẫu" or "có nhắc" are just neighbours."""
-CLOSE = 0.95
+CLOSE = 0.9
 EN_SCALE = 1.4
 """The English index has no keywords field, so its scores run lower for an equally good match."""
 RERANK = 8  # how many of the best entries the similarity re-ranking looks at
@@ -76,7 +77,10 @@ _EN_FUNCTION = frozenset(
     "what how which who where when why need needs can could must should will would much many get have has there "
     "any please".split()
 )
-_EN_STOP = frozenset("a an the is are am be do does did i my me we our you your to of for in on it this that and or".split())
+_EN_STOP = frozenset(
+    "a an the is are am be do does did i my me we our you your to of for in on it this that and or from about at by "
+    "if with into also just only very really some then than".split()
+)
 
 
 # Words that mark a question as English. The short English words that are also Vietnamese syllables
@@ -132,6 +136,8 @@ class _Index:
     idf: dict[str, float] = field(default_factory=dict)
     frequency: Counter[str] = field(default_factory=Counter)
     deletions: dict[str, set[str]] = field(default_factory=dict)
+    prefixes: dict[str, set[str]] = field(default_factory=dict)  # English only: first letters → words
+    by_prefix: bool = False
     # Precomputed per term, for every entry holding it: its BM25F part (before the query's weight), and how
     # fully the entry holds it (1 in the question or keywords, ANSWER_COVER in the answer only).
     postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
@@ -161,6 +167,8 @@ class _Index:
         for word in (t for t in df if " " not in t and len(t) >= TYPO_MIN_LENGTH and not t.isdigit()):
             for deleted in _deletions(word, 2 if len(word) >= 7 else 1):
                 self.deletions.setdefault(deleted, set()).add(word)
+            if self.by_prefix and len(word) >= PREFIX_LENGTH:
+                self.prefixes.setdefault(word[:PREFIX_LENGTH], set()).add(word)
 
     @property
     def unknown_idf(self) -> float:
@@ -169,9 +177,17 @@ class _Index:
         return math.log(1 + (len(self.docs) - UNKNOWN_LIKE + 0.5) / (UNKNOWN_LIKE + 0.5))
 
     def correct(self, word: str) -> str | None:
-        """The FAQ word closest to a word it never uses (None when nothing is close enough)."""
+        """The FAQ word closest to a word it never uses (None when nothing is close enough); in the English
+        index, failing that, the commonest word sharing its first letters ("certify" → "certificate")."""
         if len(word) < TYPO_MIN_LENGTH or word.isdigit():  # short syllables are too often real, different words
             return None
+        found = self._closest(word)
+        if found is None and self.prefixes and len(word) >= PREFIX_LENGTH:
+            candidates = self.prefixes.get(word[:PREFIX_LENGTH], ())
+            found = max(candidates, key=lambda w: (self.frequency[w], w), default=None)
+        return found
+
+    def _closest(self, word: str) -> str | None:
         limit = 2 if len(word) >= 7 else 1
         candidates: set[str] = set()
         for deleted in _deletions(word, limit):
@@ -256,7 +272,7 @@ class FaqIndex:
         self.faq = faq
         self.ids = [entry.id for entry in faq.entries]
         self.vietnamese = _Index(VI_FIELDS)
-        self.english = _Index(EN_FIELDS)
+        self.english = _Index(EN_FIELDS, by_prefix=True)
         for entry in faq.entries:
             self.vietnamese.add({
                 "question": [self._vi_words(entry.question)],
@@ -320,7 +336,9 @@ class FaqIndex:
     def answer(self, text: str) -> Answer:
         """What to do with a typed question: answer it, ask which of two entries was meant, or say the
         FAQ has no answer."""
-        found, terms = self._search(text, limit=3)
+        return self._decide(*self._search(text, limit=3))
+
+    def _decide(self, found: list[Match], terms: set[str]) -> Answer:
         if not found or not is_good_enough(found[0]):
             return NoAnswer(found[0].entry_id if found else None)
         top, rest = found[0], [m for m in found[1:] if is_good_enough(m)]
