@@ -26,6 +26,7 @@ handler's old chatter rules stand in for the classifier and the old threshold fo
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -203,7 +204,8 @@ def main() -> None:
     english = I18n(Path(content.root) / "locale").translator("en").content
     started = time.perf_counter()
     index = FaqIndex(content.faq, english)
-    print(f"index built in {(time.perf_counter() - started) * 1000:.1f} ms for {len(content.faq.entries)} entries")
+    print(f"index built in {(time.perf_counter() - started) * 1000:.1f} ms for {len(content.faq.entries)} entries; "
+          f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores (other work inflates p95)")
     for name, path in SETS.items():
         if args.set and name not in args.set:
             continue

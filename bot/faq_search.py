@@ -22,12 +22,14 @@ thresholds (the bot offers an officer rather than answer the wrong question).
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from bot.content.faq import Faq
 from bot.text import fold
@@ -158,12 +160,17 @@ class _Index:
         self.idf = {term: math.log(1 + (count - n + 0.5) / (n + 0.5)) for term, n in df.items()}
         self.frequency = df
         for i, (bags, lengths) in enumerate(zip(self.docs, self.lengths, strict=True)):
-            for term in {t for bag in bags.values() for t in bag}:
-                tf = sum(weight * bags[name].get(term, 0) / (1 - B + B * lengths[name] / self.average[name])
-                         for name, weight in self.weights.items())
+            tfs: dict[str, float] = {}
+            held: dict[str, float] = {}
+            for name, weight in self.weights.items():
+                norm = weight / (1 - B + B * lengths[name] / self.average[name])
+                cover = ANSWER_COVER if name == "answer" else 1.0
+                for term, count in bags[name].items():
+                    tfs[term] = tfs.get(term, 0.0) + count * norm
+                    held[term] = max(held.get(term, 0.0), cover)
+            for term, tf in tfs.items():
                 self.postings.setdefault(term, []).append((i, self.idf[term] * tf * (K1 + 1) / (tf + K1)))
-                held = max(ANSWER_COVER if name == "answer" else 1.0 for name in bags if term in bags[name])
-                self.covers.setdefault(term, {})[i] = held
+                self.covers.setdefault(term, {})[i] = held[term]
         for word in (t for t in df if " " not in t and len(t) >= TYPO_MIN_LENGTH and not t.isdigit()):
             for deleted in _deletions(word, 2 if len(word) >= 7 else 1):
                 self.deletions.setdefault(deleted, set()).add(word)
@@ -243,12 +250,16 @@ class _Index:
             for i, part in self.postings.get(term, ()):
                 scores[i] += weight * part
         for term, weight, pairs in query.units:
-            held = dict(self.covers.get(term, {}))
-            if pairs:
-                held = {i: value * HALF_PAIR_COVER for i, value in held.items()}
-                for pair in pairs:
-                    for i, value in self.covers.get(pair, {}).items():
-                        held[i] = max(held.get(i, 0.0), value)
+            alone = self.covers.get(term, {})
+            if not pairs:
+                for i, value in alone.items():
+                    explained[i] += weight * value
+                continue
+            held = {i: value * HALF_PAIR_COVER for i, value in alone.items()}
+            for pair in pairs:
+                for i, value in self.covers.get(pair, {}).items():
+                    if value > held.get(i, 0.0):
+                        held[i] = value
             for i, value in held.items():
                 explained[i] += weight * value
         total = query.total
@@ -317,12 +328,14 @@ class FaqIndex:
         en = self.english.score(en_query)
         # Rank by the better language; the question is explained by whichever index explains more of it
         # (keywords may hold English words too, scoring in the Vietnamese index).
-        ranked = sorted(((max(a[0], b[0] * EN_SCALE), max(a[1], b[1]), i)
-                         for i, (a, b) in enumerate(zip(vi, en, strict=True)) if a[0] > 0 or b[0] > 0),
-                        key=lambda m: (-m[0] * m[1] ** RANK_CONFIDENCE, self.ids[m[2]]))
+        ranked = heapq.nsmallest(
+            RERANK,
+            ((max(a[0], b[0] * EN_SCALE), max(a[1], b[1]), i) for i, (a, b) in enumerate(zip(vi, en, strict=True))
+             if a[0] > 0 or b[0] > 0),
+            key=lambda m: (-m[0] * m[1] ** RANK_CONFIDENCE, self.ids[m[2]]))
         typed, english = " ".join(words), " ".join(_en_words(text))
         matches = []
-        for score, confidence, i in ranked[:RERANK]:
+        for score, confidence, i in ranked:
             similar = max(fuzz.token_set_ratio(typed, self.titles[i]), fuzz.token_set_ratio(english, self.english_titles[i]))
             matches.append(Match(self.ids[i], score * (1 + SIMILARITY_BOOST * similar / 100), confidence))
         matches.sort(key=lambda m: (-_rank(m), m.entry_id))
@@ -389,15 +402,6 @@ def _deletions(word: str, depth: int) -> set[str]:
 
 
 def _edit_distance(a: str, b: str) -> int:
-    """Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[-1]
+    """Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps (rapidfuzz's,
+    in C: the same answers as the pure-Python version it replaced, about ten times faster)."""
+    return OSA.distance(a, b)
