@@ -73,7 +73,8 @@ EN_FIELDS = {"question": 3.0, "answer": 0.5}
 _VI_FUNCTION = frozenset(
     "la gi khong nao sao the vay a ak ah nhe nha oi di roi thi ma co duoc toi em minh ban cho cua va voi nhu "
     "bao nhieu lam hay hong hok ko k phai can muon nay kia do nhung cac mot cai ha hả nhi ne hen ad admin giup "
-    "xin theo bay gio gom may trong con o dau".split()
+    "xin theo bay gio gom may trong con o dau de vao tu den len ve khi van da dang se chua nua ai tren ra "
+    "thang ngay nam".split()
 )
 _EN_FUNCTION = frozenset(
     "what how which who where when why need needs can could must should will would much many get have has there "
