@@ -51,7 +51,7 @@ HALF_PAIR_COVER = 0.35  # one syllable of a known two-syllable word, where the e
 COLLOCATION = 0.7
 """A pair of content words is a two-syllable word ("bao bì", "hội chợ") when it is found in at least this
 share of the entries holding its rarer syllable; "nhiều mẫu" or "có nhắc" are just neighbours."""
-CLOSE = 0.9
+CLOSE = 0.8
 EN_SCALE = 1.4
 """The English index has no keywords field, so its scores run lower for an equally good match."""
 RERANK = 8  # how many of the best entries the similarity re-ranking looks at
@@ -215,32 +215,41 @@ class _Index:
 
     def query_terms(self, words: list[str], function_words: frozenset[str] = frozenset()) -> _Query:
         """Weighted query terms, and the question's total weight. Unknown words count fully (they are
-        what the FAQ does not cover); function words score but are not counted."""
+        what the FAQ does not cover); function words score but are not counted; a number counts only as
+        part of a pair the FAQ knows ("5 sao", "đợt 1", "mẫu 03": there "sao" counts too), else it is a
+        value ("45 điểm", "2027"), not what the question is about."""
         query = _Query()
-        known: list[tuple[str, float, bool]] = []
+        known: list[tuple[str, float]] = []
         for word in words:
-            counted = word not in function_words
-            term, weight = (word, 1.0) if word in self.idf else (self.correct(word) if counted else None, TYPO_WEIGHT)
-            counted = counted and not word.isdigit()  # "45 điểm", "2027": a value, not what the question is about
-            if term is None:
-                known.append(("", 0.0, False))
-                query.total += self.unknown_idf if counted else 0.0
-                continue
-            known.append((term, weight, counted))
-            query.add(term, weight)
-            if counted:
-                query.total += self.idf[term] * weight
+            if word in self.idf:
+                known.append((word, 1.0))
+            elif word not in function_words and (term := self.correct(word)) is not None:
+                known.append((term, TYPO_WEIGHT))
+            else:
+                known.append(("", 0.0))
+                if word not in function_words and not word.isdigit():
+                    query.total += self.unknown_idf
         pairs: list[str | None] = []  # between word i and i + 1: the pair, when it is a two-syllable word
-        for (first, w1, _), (second, w2, _) in zip(known, known[1:], strict=False):
+        numbered = [False] * len(known)  # words in a pair with a number
+        for i, ((first, w1), (second, w2)) in enumerate(zip(known, known[1:], strict=False)):
             pair = f"{first} {second}"
-            if first and second and pair in self.idf:
-                query.add(pair, PAIR_WEIGHT * min(w1, w2))
-            pairs.append(pair if first and second and pair in self.idf
-                         and self.compound(first, second, pair, function_words) else None)
-        for i, (term, weight, counted) in enumerate(known):
-            if term and counted:
+            if not (first and second and pair in self.idf):
+                pairs.append(None)
+                continue
+            query.add(pair, PAIR_WEIGHT * min(w1, w2))
+            with_number = first.isdigit() != second.isdigit()
+            if with_number:
+                numbered[i] = numbered[i + 1] = True
+            pairs.append(pair if with_number or self.compound(first, second, pair, function_words) else None)
+        for i, (term, weight) in enumerate(known):
+            if not term:
+                continue
+            query.add(term, weight)
+            counted = numbered[i] if (term.isdigit() or term in function_words) else True
+            if counted:
                 around = tuple(p for p in (pairs[i - 1] if i else None, pairs[i] if i < len(pairs) else None) if p)
                 query.units.append((term, self.idf[term] * weight, around))
+                query.total += self.idf[term] * weight
         return query
 
     def score(self, query: _Query) -> list[tuple[float, float]]:
@@ -355,17 +364,19 @@ class FaqIndex:
     def _decide(self, found: list[Match], terms: set[str]) -> Answer:
         if not found or not is_good_enough(found[0]):
             return NoAnswer(found[0].entry_id if found else None)
-        top, rest = found[0], [m for m in found[1:] if is_good_enough(m)]
-        if rest and _rank(rest[0]) >= CLOSE * _rank(top):
-            # Too close on points; a word or pair of the question that one entry's own question or keywords
-            # hold and the other's do not ("đợt 1" against "đợt 2") still tells them apart.
-            mine, theirs = (terms & self.title_terms[self._position[m.entry_id]] for m in (top, rest[0]))
+        top, second = found[0], found[1] if len(found) > 1 else None
+        also = tuple(m.entry_id for m in found[1:] if is_good_enough(m))
+        # A runner-up this close makes the first a guess, even when the runner-up alone would not be answered.
+        if second is not None and _rank(second) >= CLOSE * _rank(top):
+            # A word or pair of the question that one entry's own question or keywords hold and the other's
+            # do not ("đợt 1" against "đợt 2") still tells them apart.
+            mine, theirs = (terms & self.title_terms[self._position[m.entry_id]] for m in (top, second))
             if mine - theirs and not theirs - mine:
-                return Confident(top.entry_id, top.confidence, tuple(m.entry_id for m in rest))
-            if theirs - mine and not mine - theirs:
-                return Confident(rest[0].entry_id, rest[0].confidence, (top.entry_id,))
-            return Ambiguous((top.entry_id, rest[0].entry_id), top.confidence)
-        return Confident(top.entry_id, top.confidence, tuple(m.entry_id for m in rest))
+                return Confident(top.entry_id, top.confidence, also)
+            if theirs - mine and not mine - theirs and is_good_enough(second):
+                return Confident(second.entry_id, second.confidence, (top.entry_id,))
+            return Ambiguous((top.entry_id, second.entry_id), top.confidence)
+        return Confident(top.entry_id, top.confidence, also)
 
 
 def _rank(match: Match) -> float:

@@ -108,10 +108,11 @@ async def test_sources_are_readable_titles_and_articles(app: App, chat: Chat) ->
 async def test_two_close_entries_are_asked_about_with_both_as_buttons(app: App, chat: Chat) -> None:
     await chat.send("han nop ho so ocop")
     assert "Ý bạn là câu nào dưới đây?" in chat.text and "Nguồn" not in chat.text
-    first, second = (app.content.faq.by_id[e].question for e in ("han-nop-dot-2", "han-nop-dot-1"))
-    assert chat.labels() == [f"➡️ {first}", f"➡️ {second}", "📨 Gửi cho cán bộ", "🏠 Menu chính"]
+    first, second = (app.content.faq.by_id[e].question for e in ("han-nop-dot-1", "han-nop-dot-2"))
+    assert sorted(chat.labels()[:2]) == [f"➡️ {first}", f"➡️ {second}"]
+    assert chat.labels()[2:] == ["📨 Gửi cho cán bộ", "🏠 Menu chính"]
     await chat.click("đợt 1")
-    assert chat.text.startswith(f"❓ {second}") and "30/4" in chat.text
+    assert chat.text.startswith(f"❓ {first}") and "30/4" in chat.text
     await chat.click("👎")  # the question typed is kept with the entry chosen
     rows = await feedback_rows(app)
     assert [(r.entry_id, r.helpful, r.question) for r in rows] == [("han-nop-dot-1", False, "han nop ho so ocop")]
