@@ -1,5 +1,6 @@
-"""FAQ retrieval on its own (pure, no database): accuracy on the labelled questions producers type,
-diacritics, abbreviations, typos, English, and off-topic chatter staying below the threshold."""
+"""FAQ retrieval on its own (pure, no database): the labelled questions producers type (diacritics,
+abbreviations, typos, English), off-topic chatter staying unanswered, close entries asked about, and the
+figures issue 14 asks for on the held-out set."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bench.faq import measure
 from bot.content import load_content
+from bot.domain.faq_search import Ambiguous, Confident, FaqIndex, NoAnswer, _edit_distance, is_good_enough
 from bot.core.i18n import I18n
-from bot.domain.faq_search import FaqIndex, _edit_distance, is_good_enough
 from handlers.producer.faq import chatter_reply
 
-LABELLED = Path(__file__).parent / "data" / "faq_questions.yaml"
+DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="module")
@@ -28,23 +30,36 @@ def top_entry(index: FaqIndex, text: str) -> str | None:
 
 
 def test_labelled_questions_reach_their_entry(index: FaqIndex) -> None:
-    """Top-1 accuracy on the labelled set (its keywords were tuned on it: see bench/faq.py for held-out)."""
-    rows = yaml.safe_load(LABELLED.read_text(encoding="utf-8"))
-    top1 = [row for row in rows if top_entry(index, row["text"]) == row["expect"]]
-    answered = [row for row in rows if (m := index.best(row["text"])) is not None and m.entry_id == row["expect"]]
-    misses = [(row["text"], top_entry(index, row["text"]), row["expect"]) for row in rows if row not in top1]
-    print(f"\nFAQ top-1 accuracy: {len(top1)}/{len(rows)} = {len(top1) / len(rows):.1%}; "
-          f"answered right (above the threshold): {len(answered) / len(rows):.1%}; misses: {misses}")
-    assert len(rows) == 147
-    assert len(top1) / len(rows) >= 0.85
-    assert len(answered) / len(rows) >= 0.80  # the threshold must not turn away most real questions
+    """The labelled set (its keywords were tuned on it: the held-out figure below is the honest one)."""
+    rows = yaml.safe_load((DATA / "faq_questions.yaml").read_text(encoding="utf-8"))
+    figures = measure(index, rows, repeat=1)
+    print(f"\nlabelled: top-1 {figures.top1}/{figures.faq_rows}, right {figures.right}/{figures.rows}, "
+          f"wrong confident {figures.wrong_confident}; misses: {figures.misses}")
+    assert len(rows) == 592  # a shorter file is a bad merge or a truncated edit
+    assert figures.top1 / figures.faq_rows >= 0.93
+    assert figures.right / figures.rows >= 0.85  # the thresholds must not turn away most real questions
+    assert figures.wrong_confident / figures.rows <= 0.02
+    assert figures.intents_right == figures.intent_rows and figures.false_intents == 0
+
+
+def test_held_out_figures_do_not_regress(index: FaqIndex) -> None:
+    """The held-out set, never tuned on: a guard against regressions, not a target to fit. Issue 14 asks for
+    top-1 >= 92% and at most 3% wrong confident answers; this branch reached 85.0% and 2.9% (bench/faq.py),
+    so the guard sits a little under what was reached rather than at the target."""
+    rows = yaml.safe_load((DATA / "faq_questions_heldout.yaml").read_text(encoding="utf-8"))
+    figures = measure(index, rows, repeat=1)
+    assert len(rows) >= 300
+    assert figures.top1 / figures.faq_rows >= 0.82
+    assert figures.wrong_confident / figures.rows <= 0.04
 
 
 def test_diacritics_abbreviations_and_typos_find_the_same_entry(index: FaqIndex) -> None:
-    same = ["hồ sơ OCOP gồm những gì?", "ho so ocop gom nhung gi", "hs ocop gom nhung gi", "hồ sơ ocop gồm nhũng gì"]
+    same = ["hồ sơ OCOP gồm những gì?", "ho so ocop gom nhung gi", "hs ocop gom nhung gi", "hồ sơ ocop gồm nhũng gì",
+            "hs ocop can gi"]
     assert {top_entry(index, text) for text in same} == {"ho-so-gom-gi"}
     assert top_entry(index, "chứg nhận attp") == top_entry(index, "chứng nhận an toàn thực phẩm") == "chung-nhan-attp"
     assert index.vietnamese.correct("nhiue") == "nhieu"  # adjacent letters swapped
+    assert index.vietnamese.correct("nhug") == "nhung"  # a letter dropped
     assert index.vietnamese.correct("zzzz") is None
 
 
@@ -55,12 +70,36 @@ def test_english_questions_use_the_english_texts(index: FaqIndex) -> None:
     assert top_entry(index, "who recognises 5 star products") == "ai-cong-nhan-5-sao"
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("khi nao het han nop ho so dot 1", "han-nop-dot-1"),  # the commune's 30/4, not re-evaluation
+    ("nop ho so dot 1 nam 2027 han cuoi khi nao", "han-nop-dot-1"),
+    ("dot 2 han cuoi", "han-nop-dot-2"),
+    ("lam sao de duoc ho tro kinh phi", "ho-tro-kinh-phi"),  # support, not fees
+    ("ocop co ton phi ko", "chi-phi"),
+    ("hs ocop can gi", "ho-so-gom-gi"),
+    ("5 sao ai cong nhan", "ai-cong-nhan-5-sao"),
+])
+def test_confident_answers(index: FaqIndex, text: str, expected: str) -> None:
+    answer = index.answer(text)
+    assert isinstance(answer, Confident) and answer.entry_id == expected, answer
+
+
+@pytest.mark.parametrize(("text", "pair"), [
+    ("han nop ho so ocop", {"han-nop-dot-1", "han-nop-dot-2"}),  # which round?
+    ("ai cong nhan sao", {"ai-cong-nhan-3-4-sao", "ai-cong-nhan-5-sao"}),  # which stars?
+])
+def test_close_entries_are_asked_about(index: FaqIndex, text: str, pair: set[str]) -> None:
+    answer = index.answer(text)
+    assert isinstance(answer, Ambiguous) and set(answer.entry_ids) == pair, answer
+
+
 @pytest.mark.parametrize("text", [
     "thời tiết Cao Lãnh ngày mai", "giá vàng hôm nay", "tối nay đá bóng không", "cho tôi công thức nấu lẩu mắm",
     "điện thoại tôi bị hỏng màn hình", "what's the capital of France", "qwerty asdf zxcv",
-    "tôi muốn mua xe máy trả góp", "con cá koi nhà tôi bị bệnh", "máy sấy của tôi bị hỏng thì sửa ở đâu",
+    "tôi muốn mua xe máy trả góp", "con cá koi nhà tôi bị bệnh", "máy sấy của tôi bị hỏng thì sửa ở đâu", "", "   ",
 ])
-def test_off_topic_text_is_below_the_threshold(index: FaqIndex, text: str) -> None:
+def test_off_topic_text_is_not_answered(index: FaqIndex, text: str) -> None:
+    assert isinstance(index.answer(text), NoAnswer)
     assert index.best(text) is None
     assert all(not is_good_enough(m) for m in index.search(text))
 

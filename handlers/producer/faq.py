@@ -1,6 +1,7 @@
-"""Questions in free text: the best FAQ answer with its source, related questions, 👍/👎 feedback;
-chatter gets a short friendly answer; a question the FAQ cannot answer is offered to an officer
-(handlers/producer/handoff.py). Free text reaches this module when no flow step waits for an answer."""
+"""Questions in free text: the best FAQ answer with its sources, related questions, 👍/👎 feedback;
+"Ý bạn là …?" with both entries as buttons when two are too close to tell; chatter gets a short friendly
+answer; a question the FAQ cannot answer is offered to an officer (handlers/producer/handoff.py). Free text
+reaches this module when no flow step waits for an answer."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ from collections.abc import Sequence
 from weakref import WeakKeyDictionary
 
 from bot.content import Content
-from bot.content.faq import FaqEntry
-from bot.content.text import clean_user_text, fold
+from bot.content.faq import FaqEntry, render_citations
 from bot.core.context import Context, Router, payload
+from bot.domain.faq_search import Ambiguous, Confident, FaqIndex
 from bot.core.i18n import N_
 from bot.core.messages import Button
-from bot.domain.faq_search import FaqIndex, is_good_enough
+from bot.content.text import clean_user_text, fold
 from handlers.producer.menu import back_to_menu_row, menu_buttons
 
 router = Router()
@@ -68,12 +69,21 @@ async def answer_question(ctx: Context) -> None:
         ctx.reply(chatter, buttons=menu_buttons(ctx))
         return
     question = clean_user_text(ctx.text, QUESTION_LIMIT)
-    matches = faq_index(ctx).search(question, limit=3)
-    if not matches or not is_good_enough(matches[0]):
+    answer = faq_index(ctx).answer(question)
+    if isinstance(answer, Ambiguous):
+        ask_which(ctx, question, answer.entry_ids)
+    elif isinstance(answer, Confident):
+        show_entry(ctx, ctx.content.faq.by_id[answer.entry_id], question=question, also=answer.also)
+    else:
         offer_handoff(ctx, question)
-        return
-    others = [m.entry_id for m in matches[1:] if is_good_enough(m)]
-    show_entry(ctx, ctx.content.faq.by_id[matches[0].entry_id], question=question, also=others)
+
+
+def ask_which(ctx: Context, question: str, entry_ids: Sequence[str]) -> None:
+    """Two entries fit about as well: asks "Ý bạn là …?" with both questions as buttons; the question is kept
+    for the feedback on the one chosen, and for an officer if neither fits."""
+    ctx.go("faq_handoff", "confirm", question=question)
+    rows = [[Button(f"➡️ {ctx.t.content(ctx.content.faq.by_id[e].question)}", payload("faq", "pick", e))] for e in entry_ids]
+    ctx.reply("faq.did_you_mean", buttons=[*rows, [ctx.button("faq.handoff_send", "faq", "handoff")], back_to_menu_row(ctx)])
 
 
 def offer_handoff(ctx: Context, question: str) -> None:
@@ -86,8 +96,8 @@ def offer_handoff(ctx: Context, question: str) -> None:
 def show_entry(ctx: Context, entry: FaqEntry, question: str = "", also: Sequence[str] = ()) -> None:
     """Shows one answer with its source, up to two related questions and the 👍/👎 buttons."""
     ctx.go("faq", "answered", entry=entry.id, question=question)
-    source = ctx.t("faq.source", source=entry.source)
-    if not entry.confirmed:
+    source = ctx.t("faq.source", source=render_citations(entry.citations, ctx.t))
+    if not entry.confirmed and not any(c.unchecked for c in entry.citations):  # a copy already says so
         source += " " + ctx.t("faq.unconfirmed")
     text = "\n\n".join([f"❓ {ctx.t.content(entry.question)}", ctx.t.content(entry.answer), source,
                         ctx.t("faq.helpful")])
@@ -107,6 +117,16 @@ async def press_related(ctx: Context) -> None:
         ctx.reply("menu.stale_button", buttons=[back_to_menu_row(ctx)])
         return
     show_entry(ctx, entry)
+
+
+@router.on_button("faq", "pick")
+async def pick_meant(ctx: Context) -> None:
+    """Shows the entry chosen after "Ý bạn là …?", keeping the typed question for feedback and handoff."""
+    entry = ctx.content.faq.by_id.get(ctx.arg)
+    if entry is None:
+        ctx.reply("menu.stale_button", buttons=[back_to_menu_row(ctx)])
+        return
+    show_entry(ctx, entry, question=ctx.data.get("question", "") if ctx.state.flow == "faq_handoff" else "")
 
 
 @router.on_button("faq", "up")
