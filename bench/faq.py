@@ -36,8 +36,8 @@ from pathlib import Path
 import yaml
 
 from bot.content import load_content
-from bot.domain.faq_search import FaqIndex
 from bot.core.i18n import I18n
+from bot.domain.faq_search import FaqIndex
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 SETS = {"labelled": DATA / "faq_questions.yaml", "held-out": DATA / "faq_questions_heldout.yaml"}

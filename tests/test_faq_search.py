@@ -11,8 +11,8 @@ import yaml
 
 from bench.faq import measure
 from bot.content import load_content
-from bot.domain.faq_search import Ambiguous, Confident, FaqIndex, NoAnswer, _edit_distance, is_good_enough
 from bot.core.i18n import I18n
+from bot.domain.faq_search import Ambiguous, Confident, FaqIndex, NoAnswer, _edit_distance, is_good_enough
 from handlers.producer.faq import chatter_reply
 
 DATA = Path(__file__).parent / "data"

@@ -415,7 +415,12 @@ def test_libreoffice_converts_every_docx(rendered, tmp_path):
 def test_nem_phan_iii_from_set_8s_own_sheet_matches_its_scoring():
     """The second producer's Phần III from its own sheet (#8 I.3.d), not set #7's: every item of that sheet,
     its points, and the total the scoring gives."""
-    from tests.forms_samples import NEM_PRODUCER, NEM_PRODUCT, nem_answers_by_points, nem_assessment_from_sheet
+    from tests.forms_samples import (
+        NEM_PRODUCER,
+        NEM_PRODUCT,
+        nem_answers_by_points,
+        nem_assessment_from_sheet,
+    )
 
     sheet = load_content().criteria.sheet("qd26-2026", "I.3.d")
     result = score(sheet, nem_answers_by_points())

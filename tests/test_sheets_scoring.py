@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import scoring
 from bot.content import criteria
 from bot.content.criteria import Sheet
+from bot.domain import scoring
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 

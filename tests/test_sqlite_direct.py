@@ -164,9 +164,10 @@ def test_the_driver_rests_on_public_sqlalchemy_api_only() -> None:
     (AdaptedConnection.run_async, raising MissingGreenlet outside the asyncio layer) moves."""
     import ast
 
-    import db.sqlite_direct as direct
     from sqlalchemy.engine import AdaptedConnection
     from sqlalchemy.exc import MissingGreenlet
+
+    import db.sqlite_direct as direct
 
     tree = ast.parse(Path(direct.__file__).read_text(encoding="utf-8"))
     imported = [(node.module or "", alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)

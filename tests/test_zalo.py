@@ -16,7 +16,18 @@ from sqlalchemy import func, select
 
 from bot.channels.base import SendError, SendFailure
 from bot.channels.zalo_client import ZaloClient
-from bot.core.messages import Attachment, Button, FileRef, Handled, Inbound, Kind, Limits, Outgoing, Purpose, Sent
+from bot.core.messages import (
+    Attachment,
+    Button,
+    FileRef,
+    Handled,
+    Inbound,
+    Kind,
+    Limits,
+    Outgoing,
+    Purpose,
+    Sent,
+)
 from db.migrate import upgrade
 from db.models import ProcessedUpdate, Profile, User, ZaloToken
 from db.session import session_factory

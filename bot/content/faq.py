@@ -19,8 +19,7 @@ from typing import Protocol
 from pydantic import field_validator, model_validator
 
 from bot.content.base import ContentModel, Sourced, UText, load_model
-from bot.core.i18n import N_
-from bot.content.text import fold
+from bot.content.text import N_, fold
 
 NAME = "faq"
 FILE = "faq.yaml"

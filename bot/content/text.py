@@ -20,3 +20,10 @@ def clean_user_text(text: str, limit: int = 200) -> str:
     """Trim what a user typed for storage: printable characters only, spaces collapsed, at most `limit` chars."""
     printable = "".join(ch if ch.isprintable() else " " for ch in text)
     return _SPACES.sub(" ", printable).strip()[:limit]
+
+
+def N_(msgid: str) -> str:
+    """Marks a catalog id for extraction where it is not passed to `t()` directly (tables, lists). Defined
+    here, at the bottom of the tree, so content that names catalog ids (FAQ citations) needs no import from
+    above; bot.core.i18n re-exports it."""
+    return msgid

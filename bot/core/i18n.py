@@ -23,14 +23,14 @@ from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from bot.content.text import N_  # noqa: F401 - the marker lives with the content that uses it too
+
+
 LOCALES = ("vi", "en")
 DEFAULT_LOCALE = "vi"
 _BABEL_LOCALES = {"vi": "vi_VN", "en": "en_US"}
 
 
-def N_(msgid: str) -> str:
-    """Marks a catalog id for extraction where it is not passed to `t()` directly (tables, lists)."""
-    return msgid
 
 
 class CatalogError(Exception):

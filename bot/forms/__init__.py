@@ -20,14 +20,7 @@ from bot.forms.bundle import (
     safe_name,
 )
 from bot.forms.classification import PRODUCT_SETS, classification_text, product_set
-from bot.forms.evidence import (
-    EVIDENCE_TOPICS,
-    TOPIC_BY_KEY,
-    AppendixEntry,
-    EvidenceTopic,
-    appendix,
-    topic_for_checklist_item,
-)
+from bot.forms.evidence import AppendixEntry, appendix, topic_for_checklist_item
 from bot.forms.from_sheet import self_assessment_from_sheet
 from bot.forms.mau03 import Mau03Codes, draft_from_mau02
 from bot.forms.model import (
@@ -62,6 +55,7 @@ from bot.forms.render import (
     render_mau03_pdf,
 )
 from bot.forms.texts import bundle_name, file_name, money, short_date, slug, vn_date
+from bot.forms.topics import EVIDENCE_TOPICS, TOPIC_BY_KEY, EvidenceTopic
 
 __all__ = [
     "DEFAULT_MAX_BYTES", "EVIDENCE_TOPICS", "PRODUCT_SETS", "TOPIC_BY_KEY",

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.content.criteria import Sheet
-from bot.forms.model import EvidenceFile, ScorePart, ScoreRow, ScoreSection, SelfAssessment
 from bot.domain.scoring import score
+from bot.forms.model import EvidenceFile, ScorePart, ScoreRow, ScoreSection, SelfAssessment
 
 
 def _stars_note(sheet: Sheet, answers: Mapping[str, int]) -> tuple[int | None, str | None]:

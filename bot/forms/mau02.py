@@ -9,7 +9,7 @@ after the form's guidance table, and the appendix (numbered as in the dossier ZI
 
 from __future__ import annotations
 
-from bot.forms.evidence import EVIDENCE_TOPICS, AppendixEntry, appendix, numbers_by_id
+from bot.forms.evidence import AppendixEntry, appendix, numbers_by_id
 from bot.forms.layout import (
     Block,
     Box,
@@ -30,6 +30,7 @@ from bot.forms.layout import (
 from bot.forms.model import Mau02, ScoreRow, SelfAssessment
 from bot.forms.notice import PDF_NOTICE
 from bot.forms.texts import money, short_date
+from bot.forms.topics import EVIDENCE_TOPICS
 
 TITLE = "Mẫu số 02: Báo cáo tự đánh giá về sản phẩm"
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
+from bot.forms.topics import TOPIC_BY_KEY
+
 
 class RegistrationKind(StrEnum):
     """Mẫu 01 item 4 "Lần đăng ký đánh giá"; the values are the dossier checklist kinds of documents.yaml."""
@@ -246,7 +248,6 @@ class SelfAssessment:
     """Evidence per topic key of `evidence.EVIDENCE_TOPICS` ("dang-ky-kinh-doanh", …)."""
 
     def __post_init__(self) -> None:
-        from bot.forms.evidence import TOPIC_BY_KEY
 
         unknown = sorted(set(self.topic_evidence) - set(TOPIC_BY_KEY))
         if unknown:

@@ -10,11 +10,11 @@ from weakref import WeakKeyDictionary
 
 from bot.content import Content
 from bot.content.faq import FaqEntry, render_citations
+from bot.content.text import clean_user_text, fold
 from bot.core.context import Context, Router, payload
-from bot.domain.faq_search import Ambiguous, Confident, FaqIndex
 from bot.core.i18n import N_
 from bot.core.messages import Button
-from bot.content.text import clean_user_text, fold
+from bot.domain.faq_search import Ambiguous, Confident, FaqIndex
 from handlers.producer.menu import back_to_menu_row, menu_buttons
 
 router = Router()
