@@ -76,6 +76,14 @@ def test_26_product_sets_numbered_in_order_and_unconfirmed(sets):
         ("luc binh", "IV.1"),
         ("tỏi", "I.4.b"),
         ("nuoc mamm", "I.4.a"),  # a typo
+        # typical Đồng Tháp products, typed any way (issue 11 item 4), and in English
+        ("kho ca", "I.3.d"), ("nuoc mam ca linh", "I.4.a"), ("bánh phồng tôm", "I.3.b"), ("hu tieu Sa Dec", "I.3.b"),
+        ("gạo ST25", "I.2.a"), ("trà tim sen", "I.5.b"), ("hat sen say", "I.3.c"), ("xoai say deo", "I.3.c"),
+        ("mật ong tràm", "I.2.b"), ("thảm lục bình", "IV.1"), ("hoa kieng sa dec", "V.1"), ("cay kieng", "V.2"),
+        ("homestay", "VI.1"), ("diem du lich sinh thai", "VI.1"),
+        ("dried lotus seeds", "I.3.c"), ("dried mango", "I.3.c"), ("fish sauce", "I.4.a"),
+        ("ornamental flowers", "V.1"), ("homestay farm", "VI.1"), ("rice", "I.2.a"), ("honey", "I.2.b"),
+        ("lotus tea", "I.5.b"), ("water hyacinth handicraft", "IV.1"), ("fermented pork roll", "I.3.d"),
     ],
 )
 def test_find_sets_ranks_the_expected_set_first(sets, typed, code):
