@@ -15,6 +15,7 @@ from bot.core.context import Context, Router, payload
 from bot.core.i18n import N_
 from bot.core.messages import Button
 from bot.domain.faq_search import Ambiguous, Confident, FaqIndex
+from handlers.producer import requests
 from handlers.producer.menu import back_to_menu_row, menu_buttons
 
 router = Router()
@@ -62,7 +63,10 @@ def chatter_reply(text: str) -> str | None:
 
 @router.on_free_text
 async def answer_question(ctx: Context) -> None:
-    """Answers typed text: chatter kindly, a question with the best FAQ entry, or offers an officer."""
+    """Answers typed text: a request goes where it is served (handlers/producer/requests.py), chatter gets a
+    kind word, a question the best FAQ entry (or "Ý bạn là …?"), else the offer of an officer."""
+    if await requests.serve_request(ctx):
+        return
     chatter = chatter_reply(ctx.text)
     if chatter is not None:
         ctx.clear_flow()
