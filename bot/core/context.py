@@ -83,8 +83,12 @@ class Context:
         """Send `message` to another user (users.id) once this update is committed; render it in their locale."""
         self.pushes.append((user_id, message))
 
-    def button(self, msgid: str, *payload_parts: object, **values: Any) -> Button:
-        return Button(label=self.t(msgid, **values), payload=payload(*payload_parts, limit=self.limits.payload_bytes))
+    def button(self, msgid: str, *payload_parts: object, means: str | None = None, item_number: int | None = None,
+               **values: Any) -> Button:
+        """A button from a catalog id; `means` (YES/NO) and `item_number` say what typing stands for it
+        (messages.Button, bot/core/typed.py)."""
+        return Button(label=self.t(msgid, **values), payload=payload(*payload_parts, limit=self.limits.payload_bytes),
+                      number=item_number, means=means)
 
     # --- conversation state ----------------------------------------------------------------------
     def go(self, flow: str | None, step: str | None = None, **data: Any) -> None:
@@ -157,10 +161,15 @@ class Router:
 
         return register
 
-    def on_answer(self, flow: str, *steps: str) -> Callable[[Handler], Handler]:
-        """Register the handler for the answer a flow step waits for; step "*" matches any step."""
+    def on_answer(self, flow: str, *steps: str, takes_text: bool | Guard = True) -> Callable[[Handler], Handler]:
+        """Register the handler for the answer a flow step waits for; step "*" matches any step.
+
+        `takes_text`: whether typed text is the answer (a name, a date), or the step waits for a button and
+        text is only matched against the buttons shown (typed.py: part of a label presses it); a function
+        of the context where it depends on the question asked (the questionnaire runner)."""
 
         def register(handler: Handler) -> Handler:
+            handler.takes_text = takes_text  # type: ignore[attr-defined]
             for step in steps:
                 _put(self.answers, (flow, step), handler)
             return handler
@@ -201,6 +210,13 @@ class Router:
         if not flow:
             return None
         return self.answers.get((flow, step or "")) or self.answers.get((flow, "*"))
+
+    def takes_text(self, ctx: Context) -> bool:
+        """Whether the step the user is on takes typed text as its answer (False: no step waits, or it
+        waits for a button; see `on_answer`)."""
+        handler = self.answer_handler(ctx.state.flow, ctx.state.step)
+        takes = getattr(handler, "takes_text", True) if handler is not None else False
+        return bool(takes(ctx)) if callable(takes) else bool(takes)
 
 
 def _guarded(guard: Guard | None) -> Callable[[Handler], Handler]:
