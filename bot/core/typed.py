@@ -50,6 +50,13 @@ def typed_number(text: str) -> int | None:
     return int(stripped) if _ASCII_NUMBER.fullmatch(stripped) else None
 
 
+def payload_id(text: str) -> int | None:
+    """A row id from a button payload's argument: 1–9 ASCII digits (fits an INTEGER column on every
+    database), else None. A payload can be typed (Zalo sends them back as text) or forged, so "²", "١" and
+    30 digits must find nothing rather than fail."""
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None
+
+
 # --- the keyboard memory ------------------------------------------------------------------------------
 def stored_keyboard(buttons: Sequence[Button]) -> list[list[Any]]:
     """How the buttons last shown are kept in the conversation state: [label, payload] per button, with
