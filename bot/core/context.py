@@ -161,12 +161,14 @@ class Router:
 
         return register
 
-    def on_answer(self, flow: str, *steps: str, takes_text: bool | Guard = True) -> Callable[[Handler], Handler]:
+    def on_answer(self, flow: str, *steps: str,
+                  takes_text: bool | str | Callable[[Context], bool | str] = True) -> Callable[[Handler], Handler]:
         """Register the handler for the answer a flow step waits for; step "*" matches any step.
 
-        `takes_text`: whether typed text is the answer (a name, a date), or the step waits for a button and
-        text is only matched against the buttons shown (typed.py: part of a label presses it); a function
-        of the context where it depends on the question asked (the questionnaire runner)."""
+        `takes_text`: whether typed text is the answer (True: a name, a date; "number": a typed number too,
+        so it presses no button), or the step waits for a button (False: text is only matched against the
+        buttons shown, typed.py); a function of the context where it depends on the question asked (the
+        questionnaire runner)."""
 
         def register(handler: Handler) -> Handler:
             handler.takes_text = takes_text  # type: ignore[attr-defined]
@@ -211,12 +213,12 @@ class Router:
             return None
         return self.answers.get((flow, step or "")) or self.answers.get((flow, "*"))
 
-    def takes_text(self, ctx: Context) -> bool:
-        """Whether the step the user is on takes typed text as its answer (False: no step waits, or it
-        waits for a button; see `on_answer`)."""
+    def takes_text(self, ctx: Context) -> bool | str:
+        """Whether the step the user is on takes typed text as its answer: True, "number" (typed numbers
+        too), or False (no step waits, or it waits for a button); see `on_answer`."""
         handler = self.answer_handler(ctx.state.flow, ctx.state.step)
         takes = getattr(handler, "takes_text", True) if handler is not None else False
-        return bool(takes(ctx)) if callable(takes) else bool(takes)
+        return takes(ctx) if callable(takes) else takes
 
 
 def _guarded(guard: Guard | None) -> Callable[[Handler], Handler]:

@@ -239,7 +239,8 @@ class Engine:
         """Text that stands for a button: the number or whole label of one of the last keyboard's buttons
         (bot/core/typed.py rule 1), or a payload."""
         typed_text = ctx.text
-        pressed = typed.exact_press(typed_text, typed.keyboard_buttons(ctx.state.keyboard))
+        buttons = typed.keyboard_buttons(ctx.state.keyboard)
+        pressed = typed.exact_press(typed_text, buttons, numbers=self.router.takes_text(ctx) != "number")
         if pressed is not None:
             return replace(ctx.inbound, kind=Kind.BUTTON, payload=pressed.payload)
         if _PAYLOAD.match(typed_text) and ":".join(typed_text.split(":", 2)[:2]) in self.router.buttons:

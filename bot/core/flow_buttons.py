@@ -18,7 +18,7 @@ def register_buttons(router: Router, flow: Flow) -> None:
     router.on_button(flow.name, "skip")(_skip_pressed(flow))
     if flow.keep or flow.after_change:
         router.on_button(flow.name, "keep")(_keep_pressed(flow))
-    router.on_answer(flow.name, "*", takes_text=lambda ctx: bool(ctx.data.get("takes_text")))(_typed(flow))
+    router.on_answer(flow.name, "*", takes_text=lambda ctx: ctx.data.get("takes_text") or False)(_typed(flow))
 
 
 def _parse(arg: str, flow: Flow, named: str | None) -> tuple[str, str, str]:

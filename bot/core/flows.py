@@ -96,8 +96,10 @@ class Question:
     note: str = ""  # what a screen or search of its own does, for the diagrams
 
     @property
-    def takes_text(self) -> bool:
-        return self.kind != "choice" or self.on_text is not None
+    def takes_text(self) -> bool | str:
+        """What typed text is here (Router.on_answer): "number" when a typed number is the answer (so it
+        presses no button), True for other answers and searches, False where a button is expected."""
+        return "number" if self.kind == "number" else self.kind != "choice" or self.on_text is not None
 
 
 @dataclass

@@ -90,9 +90,10 @@ def remember_keyboard(ctx: Context) -> None:
 
 
 # --- the rules ------------------------------------------------------------------------------------------
-def exact_press(text: str, buttons: Sequence[Button]) -> Button | None:
-    """Rule 1: the button whose shown number or whole folded label was typed."""
-    number = typed_number(text)
+def exact_press(text: str, buttons: Sequence[Button], *, numbers: bool = True) -> Button | None:
+    """Rule 1: the button whose shown number (unless the step takes a typed number as its answer) or whole
+    folded label was typed."""
+    number = typed_number(text) if numbers else None
     if number is not None:
         return next((b for n, b in numbered(buttons) if n == number), None)
     folded = fold(text)
