@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from bot.content.text import clean_user_text
 from bot.core.i18n import N_, Translator
-from bot.core.messages import Button, Kind
+from bot.core.messages import NO, Button, Kind
 
 if TYPE_CHECKING:
     from bot.content import Content
@@ -98,8 +98,9 @@ class Question:
     @property
     def takes_text(self) -> bool | str:
         """What typed text is here (Router.on_answer): "number" when a typed number is the answer (so it
-        presses no button), True for other answers and searches, False where a button is expected."""
-        return "number" if self.kind == "number" else self.kind != "choice" or self.on_text is not None
+        presses no button), True for other typed answers, False where a button is expected, a search
+        included: what matches a button shown (its results) presses it, anything else is searched."""
+        return "number" if self.kind == "number" else self.kind != "choice"
 
 
 @dataclass
@@ -239,7 +240,8 @@ class Run:
                       payload(*parts, limit=self.ctx.limits.payload_bytes), means=option.means)
 
     def skip_button(self, question: Question) -> Button:
-        return self.ctx.button(question.skip or "", *self.payload("skip", question.id))
+        """Skipping is the "no" of a question that may be skipped: typed "không" presses it."""
+        return self.ctx.button(question.skip or "", *self.payload("skip", question.id), means=NO)
 
     def default_screen(self, question: Question) -> Screen:
         t, flow = self.ctx.t, self.flow
