@@ -221,3 +221,39 @@ def test_declaration_checks() -> None:
     assert any("branches to 'a'" in p for p in problems)
     assert any("condition on 'later'" in p for p in problems)
     assert flows.check([Question("b", "?", when=(When("group", ("1",)),))], extra_keys=("group",)) == []
+
+
+def test_score_sheet_conditions_and_cases_plug_in_as_data() -> None:
+    """The schema of the 26 transcribed sheets (criteria.applies_when, sheet.branches, option.case) becomes
+    the runner's conditions: a stand-in sheet in that shape, walked without a database."""
+    from types import SimpleNamespace as Node
+
+    from handlers.producer.assessment import ASSESSMENT, questions
+
+    def option(text: str, **extra: object) -> Node:
+        return Node(text=text, knock_out=extra.pop("knock_out", None), case=extra.pop("case", None),
+                    id=extra.pop("id", None), hint=None)
+
+    story = Node(code="9.1", question="Có câu chuyện sản phẩm không?", applies_when=None,
+                 options=[option("Chưa có", id="khong"), option("Đã có", id="co")])
+    told = Node(code="9.2", question="Câu chuyện được kể thế nào?", options=[option("Tờ rơi"), option("Video")],
+                applies_when=Node(criterion="9.1", options=["co"], official="Chỉ áp dụng khi có câu chuyện sản phẩm"))
+    guide = Node(code="9.3", question="Hướng dẫn viên", applies_when=None,
+                 options=[option("Người dân", case="cong-dong"), option("Công ty", case="diem-du-lich"),
+                          option("Không có"), option("Bị cấm", knock_out="Vi phạm")])
+    criteria = {c.code: c for c in (story, told, guide)}
+    sheet = Node(branches=Node(question="Trường hợp nào?", cases=[Node(code="cong-dong", title="Cộng đồng"),
+                                                                    Node(code="diem-du-lich", title="Điểm du lịch")]),
+                 criteria=lambda: list(criteria.values()), criterion=criteria.get)
+    asked = questions(sheet)  # type: ignore[arg-type]
+    assert [q.id for q in asked] == ["case", "9.1", "9.2", "9.3"] and flows.check(asked) == []
+    assert asked[2].when[0].describe() == "Chỉ áp dụng khi có câu chuyện sản phẩm"
+
+    def walk(answers: dict[str, str]) -> Run:
+        return Run(ASSESSMENT, None, "", asked, answers)  # type: ignore[arg-type]
+
+    assert [q.id for q in walk({}).path()] == ["case", "9.1", "9.3"]  # no story yet: 9.2 not asked
+    assert [q.id for q in walk({"case": "cong-dong", "9.1": "1"}).path()] == ["case", "9.1", "9.2", "9.3"]
+    assert [o.label for o in walk({"case": "diem-du-lich"}).options(asked[3])] == ["Công ty", "Không có", "Bị cấm"]
+    assert walk({"case": "cong-dong", "9.1": "0"}).first_unanswered() == asked[3]
+    assert walk({"case": "a", "9.1": "0", "9.3": "3"}).first_unanswered() is None  # the knock-out ends it

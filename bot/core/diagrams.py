@@ -87,7 +87,12 @@ def documents(flows: Sequence[Flow], content: Content, t: Translator) -> dict[st
     """{file name: markdown} for every variant of every flow, plus the index."""
     files: dict[str, str] = {}
     index = ["# Questionnaire flows", "",
-             "Generated from the flow declarations by `python -m bot.core.diagrams`; do not edit by hand.", ""]
+             "Generated from the flow declarations by `python -m bot.core.diagrams`; do not edit by hand.", "",
+             "Each questionnaire is a `Flow` declaration (bot/core/flows.py) that one runner walks: questions as",
+             "values (kind, options, a `When` condition, an option's `goto` branch or `ends`), answers kept where",
+             "the flow's `open`/`save` say. To add one: declare its questions (or build them from content), give",
+             "`open`, `save`, `finish`, call `flows.register(router, FLOW)`, list it in `handlers.flows()`, and",
+             "run `python -m bot.core.diagrams`.", ""]
     for flow in flows:
         for name, title, questions in (flow.variants(content) if flow.variants else ()):
             problems = check(questions, extra_keys=("group", "case"))

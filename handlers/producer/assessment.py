@@ -34,21 +34,11 @@ def sheet_of(ctx: Context, assessment: Assessment) -> Sheet | None:
 
 
 # --- what is asked: the score sheet as questions --------------------------------------------------------
-_BUILT: dict[int, tuple[Sheet, list[Question]]] = {}
-
-
 def questions(sheet: Sheet) -> list[Question]:
     """One question per criterion, in sheet order, its options the sheet's (a knock-out option ends the
     assessment). Where a sheet says so (the schema of the 26 transcribed sheets): a criterion with
     `applies_when` is asked only after the answer it names; a sheet with `branches` asks the case first
     and offers each criterion only the options of that case (`Option.case`)."""
-    built = _BUILT.get(id(sheet))
-    if built is None or built[0] is not sheet:
-        built = _BUILT[id(sheet)] = (sheet, _build(sheet))
-    return built[1]
-
-
-def _build(sheet: Sheet) -> list[Question]:
     found: list[Question] = []
     branches = getattr(sheet, "branches", None)
     if branches is not None:
