@@ -147,7 +147,7 @@ class ZaloUser:
                     if NUMBERED.match(line) and label_part.lower() in line.lower()]
         tails = [m.text.rpartition("\n\n")[2] for m in self.replies if m.buttons]  # where the lines for buttons go
         bullets = [line[2:] for tail in tails for line in tail.splitlines()
-                   if line.startswith("• ") and label_part.lower() in line.lower()]
+                   if line.startswith("• ") and label_part.lower() in line.lower()] if not matches + numbered else []
         assert len(matches) + len(numbered) + len(bullets) == 1, f"{label_part!r} in {self.labels()} / {numbered}"
         if numbered or bullets:
             return await self.send(numbered[0] if numbered else bullets[0])

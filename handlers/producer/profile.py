@@ -3,7 +3,8 @@ commune, product group, main product, phone.
 
 Questions are asked in order, first unanswered first; each answer is stored on the profile at once (with
 consent only). Editing one field from Settings changes that answer and returns to the summary. An old button
-of a profile question asks that question again and stores nothing. Diagram: docs/flows/profile.md.
+of a profile question stores nothing (it used to store its answer wherever the user was). Diagram:
+docs/flows/profile.md.
 """
 
 from __future__ import annotations
@@ -108,11 +109,12 @@ async def finish(run: Run) -> None:
     show_menu(run.ctx, "profile.done")
 
 
-async def ask_pressed(run: Run, question: Question | None) -> None:
-    """An old or forged button of a profile question: that question again, nothing stored."""
-    current = run.current()
-    if question is not None or current is not None:
-        run.ask(question or current)  # type: ignore[arg-type]
+async def ask_again(run: Run, question: Question | None) -> None:
+    """An old or forged button of a profile question: nothing stored; the question being asked again, or,
+    once the profile is complete, the question the button was for."""
+    asked = run.current() or question
+    if asked is not None:
+        run.ask(asked)
     else:
         show_menu(run.ctx, "menu.stale_button")
 
@@ -129,7 +131,7 @@ def diagram(content: Content) -> Iterable[tuple[str, str, Sequence[Question]]]:
 PROFILE = Flow(
     FLOW, open_profile, save_field, finish, keep=N_("profile.keep"), share_contact=N_("profile.phone_share"),
     retype=N_("profile.choose_button"), actions={"type": "producer_type", "group": "product_group", "commune": "commune"},
-    on_stale=ask_pressed, after_change=back_to_summary, variants=diagram,
+    on_stale=ask_again, after_change=back_to_summary, variants=diagram,
 )
 flows.register(router, PROFILE)
 
