@@ -1,10 +1,16 @@
 """What the bot does, by audience: `handlers/producer/` (everything a producer sees; officers are users too)
 and `handlers/officer/` (the officer tools, every router guarded by the role check in
-handlers/officer/guard.py). `build_router()` is the one explicit list the engine routes over."""
+handlers/officer/guard.py). `build_router()` is the one explicit list the engine routes over; `flows()` the
+questionnaires declared for the runner (bot/core/flows.py), whose diagrams are docs/flows/."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.core.context import Router
+
+if TYPE_CHECKING:
+    from bot.core.flows import Flow
 
 
 def build_router() -> Router:
@@ -42,3 +48,11 @@ def build_router() -> Router:
     officer = [officer_menu, inbox, replies, calendar, officer_bulletin, stats, export, broadcast, broadcast_history,
                roles]
     return Router().include(module.router for module in [*producer, *officer])
+
+
+def flows() -> list[Flow]:
+    from handlers.producer.assessment import ASSESSMENT
+    from handlers.producer.eligibility import ELIGIBILITY
+    from handlers.producer.profile import PROFILE
+
+    return [PROFILE, ELIGIBILITY, ASSESSMENT]

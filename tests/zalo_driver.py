@@ -140,13 +140,17 @@ class ZaloUser:
 
     async def press(self, label_part: str) -> list[SentMessage]:
         """Tap an `oa.query.hide` button (Zalo sends its payload back as the user's text), or, for a
-        choice shown as a numbered line ("6. label") because of the button limit, type its number."""
+        choice shown as a numbered line ("6. label") because of the button limit, type its number; for one
+        shown as a "• label" line (a list numbering its own items), type its label."""
         matches = [b for m in self.replies for b in m.buttons if label_part.lower() in b["title"].lower()]
         numbered = [line.split(". ", 1)[0] for line in self.text.splitlines()
                     if NUMBERED.match(line) and label_part.lower() in line.lower()]
-        assert len(matches) + len(numbered) == 1, f"{label_part!r} in {self.labels()} / {numbered}"
-        if numbered:
-            return await self.send(numbered[0])
+        tails = [m.text.rpartition("\n\n")[2] for m in self.replies if m.buttons]  # where the lines for buttons go
+        bullets = [line[2:] for tail in tails for line in tail.splitlines()
+                   if line.startswith("• ") and label_part.lower() in line.lower()] if not matches + numbered else []
+        assert len(matches) + len(numbered) + len(bullets) == 1, f"{label_part!r} in {self.labels()} / {numbered}"
+        if numbered or bullets:
+            return await self.send(numbered[0] if numbered else bullets[0])
         assert matches[0]["type"] == "oa.query.hide"
         return await self.send(matches[0]["payload"])
 

@@ -1,6 +1,8 @@
 """The console channel: chat with the bot in a terminal, no token and no server.
 
-Buttons are shown as numbered choices; typing the number presses the button (the engine maps it).
+Buttons are shown as numbered choices; typing the number presses the button (the engine maps it). On a
+list whose items carry their own numbers (a dossier page) those numbers are shown, and the other buttons
+as "•" lines, pressed by typing (part of) their label.
 `/phone 0912345678` plays Telegram's "share contact" button; `/quit` (or Ctrl-D) leaves.
 """
 
@@ -12,7 +14,7 @@ from typing import TextIO
 
 from bot.channels.base import Handle, ReplyOrder, receive
 from bot.channels.limits import CONSOLE as LIMITS
-from bot.core.messages import Inbound, Kind, Outgoing, Purpose, Sent
+from bot.core.messages import Inbound, Kind, Outgoing, Purpose, Sent, numbered
 
 
 class ConsoleChannel:
@@ -70,8 +72,8 @@ def render(message: Outgoing) -> str:
     lines = ["", message.text]
     if message.attachment is not None:
         lines.append(f"[{'🖼' if message.attachment.is_image else '📎'} {message.attachment.name}]")
-    for number, button in enumerate(message.flat_buttons(), start=1):
-        lines.append(f"  {number}. {button.label}")
+    for number, button in numbered(message.flat_buttons()):  # the numbers typing them takes
+        lines.append(f"  {number}. {button.label}" if number is not None else f"  • {button.label}")
     if message.request_contact:
         lines.append(f"  📱 /phone <số điện thoại> — {message.request_contact}")
     return "\n".join(lines)

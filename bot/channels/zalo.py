@@ -9,8 +9,9 @@ The engine decides; this module only translates. Platform quirks handled here:
   dropped by the engine's dedup key `zalo:<msg_id>`.
 - No reply keyboard: buttons become a template of `oa.query.hide` buttons, whose payload comes back
   as the user's text (the engine takes a registered payload as a press). Buttons over the maximum
-  (UNCONFIRMED, OCOP_ZALO_MAX_BUTTONS) become numbered lines, numbered like the engine's keyboard
-  memory (all buttons in order), so typing the number presses them. No "share contact" button: the
+  (UNCONFIRMED, OCOP_ZALO_MAX_BUTTONS) become numbered lines, numbered as the engine reads a typed number
+  (`messages.numbered`: position, or the item's own number on a numbered list, where the other buttons
+  become "•" lines pressed by their label), so typing the number presses them. No "share contact" button: the
   question text already asks to type the number.
 - Three message kinds with different windows and quotas (UNCONFIRMED): replies go as consultation
   (`cs`), reminders as `transaction`, bulletins and broadcasts as `promotion`.
@@ -53,6 +54,7 @@ from bot.core.messages import (
     Purpose,
     Sent,
     TryLater,
+    numbered,
 )
 
 log = logging.getLogger(__name__)
@@ -246,8 +248,8 @@ def signature_valid(body: bytes, event: dict[str, Any], header: str, oa_secret: 
 def render(message: Outgoing, max_buttons: int) -> tuple[str, list[Button]]:
     """The text (with numbered lines for buttons over the maximum) and the buttons for the template."""
     buttons = message.flat_buttons()
-    shown, rest = buttons[:max_buttons], buttons[max_buttons:]
-    lines = [f"{number}. {button.label}" for number, button in enumerate(rest, start=max_buttons + 1)]
+    shown, rest = buttons[:max_buttons], numbered(buttons)[max_buttons:]  # numbered as typing takes them
+    lines = [f"{number}. {button.label}" if number is not None else f"• {button.label}" for number, button in rest]
     text = "\n".join([message.text, "", *lines]) if lines else message.text
     return text, shown
 

@@ -30,6 +30,8 @@ _LEVEL_ORDER = {"blocker": 0, "step": 1, "ok": 2}
 class Option(ContentModel):
     code: str
     label: UText
+    means: Literal["yes", "no"] | None = None
+    """Typed yes/no words ("có rồi", "chưa", "ko"…) answer with this option (bot/core/typed.py)."""
 
 
 class Question(ContentModel):

@@ -83,8 +83,12 @@ class Context:
         """Send `message` to another user (users.id) once this update is committed; render it in their locale."""
         self.pushes.append((user_id, message))
 
-    def button(self, msgid: str, *payload_parts: object, **values: Any) -> Button:
-        return Button(label=self.t(msgid, **values), payload=payload(*payload_parts, limit=self.limits.payload_bytes))
+    def button(self, msgid: str, *payload_parts: object, means: str | None = None, item_number: int | None = None,
+               **values: Any) -> Button:
+        """A button from a catalog id; `means` (YES/NO) and `item_number` say what typing stands for it
+        (messages.Button, bot/core/typed.py)."""
+        return Button(label=self.t(msgid, **values), payload=payload(*payload_parts, limit=self.limits.payload_bytes),
+                      number=item_number, means=means)
 
     # --- conversation state ----------------------------------------------------------------------
     def go(self, flow: str | None, step: str | None = None, **data: Any) -> None:
@@ -157,10 +161,17 @@ class Router:
 
         return register
 
-    def on_answer(self, flow: str, *steps: str) -> Callable[[Handler], Handler]:
-        """Register the handler for the answer a flow step waits for; step "*" matches any step."""
+    def on_answer(self, flow: str, *steps: str,
+                  takes_text: bool | str | Callable[[Context], bool | str] = True) -> Callable[[Handler], Handler]:
+        """Register the handler for the answer a flow step waits for; step "*" matches any step.
+
+        `takes_text`: whether typed text is the answer (True: a name, a date; "number": a typed number too,
+        so it presses no button), or the step waits for a button (False: text is only matched against the
+        buttons shown, typed.py); a function of the context where it depends on the question asked (the
+        questionnaire runner)."""
 
         def register(handler: Handler) -> Handler:
+            handler.takes_text = takes_text  # type: ignore[attr-defined]
             for step in steps:
                 _put(self.answers, (flow, step), handler)
             return handler
@@ -201,6 +212,13 @@ class Router:
         if not flow:
             return None
         return self.answers.get((flow, step or "")) or self.answers.get((flow, "*"))
+
+    def takes_text(self, ctx: Context) -> bool | str:
+        """Whether the step the user is on takes typed text as its answer: True, "number" (typed numbers
+        too), or False (no step waits, or it waits for a button); see `on_answer`."""
+        handler = self.answer_handler(ctx.state.flow, ctx.state.step)
+        takes = getattr(handler, "takes_text", True) if handler is not None else False
+        return takes(ctx) if callable(takes) else takes
 
 
 def _guarded(guard: Guard | None) -> Callable[[Handler], Handler]:

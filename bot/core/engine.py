@@ -1,8 +1,8 @@
 """The engine: one transaction per update, routed to one handler, replies returned after commit.
 
 Order of routing (ARCHITECTURE.md): the started event and commands → button payloads (pressed, typed
-as the number or label of a button just shown, or sent back as text by Zalo) → the answer the active
-flow step waits for → free text. One user's updates are handled one at a time: an asyncio lock per
+as the number, label, part of a label or yes/no word of a button just shown: bot/core/typed.py; or sent
+back as text by Zalo) → the answer the active flow step waits for → free text. One user's updates are handled one at a time: an asyncio lock per
 user inside a process and, on PostgreSQL, a row lock on the user across processes.
 """
 
@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.content import Content
 from bot.content.text import fold
-from bot.core import metrics
+from bot.core import metrics, typed
 from bot.core.config import Settings
 from bot.core.context import Context, Handler, Router
 from bot.core.i18n import I18n
@@ -208,6 +208,11 @@ class Engine:
             inbound = self._as_button(ctx) or inbound
             ctx.inbound = inbound
             handler = self._command_for(ctx)
+            if handler is None and inbound.kind is Kind.TEXT:
+                pressed, asked_which = self._loosely_as_button(ctx)
+                if asked_which:  # several buttons fit: the reply asks which one; nothing else is routed
+                    return
+                ctx.inbound = inbound = pressed or inbound
         if handler is None and inbound.kind is Kind.BUTTON:
             parts = inbound.payload.split(":", 2)
             capability_action = ":".join(parts[:2])
@@ -231,19 +236,32 @@ class Engine:
         return self.router.words.get(fold(ctx.text))
 
     def _as_button(self, ctx: Context) -> Inbound | None:
-        """Text that stands for a button: its number or label from the last keyboard, or a payload."""
-        typed = ctx.text
-        keyboard = ctx.state.keyboard or []
-        if keyboard:
-            if typed.isdigit() and 1 <= int(typed) <= len(keyboard):
-                return replace(ctx.inbound, kind=Kind.BUTTON, payload=keyboard[int(typed) - 1][1])
-            folded = fold(typed)
-            for label, button_payload in keyboard:
-                if folded and fold(label) == folded:
-                    return replace(ctx.inbound, kind=Kind.BUTTON, payload=button_payload)
-        if _PAYLOAD.match(typed) and ":".join(typed.split(":", 2)[:2]) in self.router.buttons:
-            return replace(ctx.inbound, kind=Kind.BUTTON, payload=typed)  # Zalo sends query payloads as text
+        """Text that stands for a button: the number or whole label of one of the last keyboard's buttons
+        (bot/core/typed.py rule 1), or a payload."""
+        typed_text = ctx.text
+        buttons = typed.keyboard_buttons(ctx.state.keyboard)
+        pressed = typed.exact_press(typed_text, buttons, numbers=self.router.takes_text(ctx) != "number")
+        if pressed is not None:
+            return replace(ctx.inbound, kind=Kind.BUTTON, payload=pressed.payload)
+        if _PAYLOAD.match(typed_text) and ":".join(typed_text.split(":", 2)[:2]) in self.router.buttons:
+            return replace(ctx.inbound, kind=Kind.BUTTON, payload=typed_text)  # Zalo sends query payloads as text
         return None
+
+    def _loosely_as_button(self, ctx: Context) -> tuple[Inbound | None, bool]:
+        """A yes/no word for the button marked so; where the step does not wait for typed text, part of one
+        label (typed.py rules 3 and 4). Returns the press, if any, and whether several labels fitting made
+        it ask which one (that reply is added here, with those buttons)."""
+        buttons = typed.keyboard_buttons(ctx.state.keyboard)
+        pressed = typed.yes_no_press(ctx.text, buttons)
+        if pressed is None and buttons and not self.router.takes_text(ctx):
+            fitting = typed.loose_matches(ctx.text, buttons)
+            if len(fitting) > 1:
+                ctx.reply("typed.which", buttons=[[button] for button in fitting])
+                return None, True
+            pressed = fitting[0] if fitting else None
+        if pressed is None:
+            return None, False
+        return replace(ctx.inbound, kind=Kind.BUTTON, payload=pressed.payload), False
 
     async def _after_failure(self, inbound: Inbound) -> list[Outgoing]:
         """A handler failed: nothing it changed was saved. Record the update id (a redelivery would
@@ -273,13 +291,4 @@ def pool_capacity(sessions: async_sessionmaker[AsyncSession]) -> int | None:
 
 
 def _remember_keyboard(ctx: Context) -> None:
-    """Save the buttons last shown, so typing "2" or a button's label presses it on any channel."""
-    keyboard = None
-    for reply in reversed(ctx.replies):
-        if reply.buttons:
-            keyboard = [[b.label, b.payload] for b in reply.flat_buttons()]
-            break
-    if keyboard is None and ctx.replies:
-        keyboard = []
-    if keyboard is not None and keyboard != ctx.state.keyboard:  # unchanged = no UPDATE
-        ctx.state.keyboard = keyboard
+    typed.remember_keyboard(ctx)

@@ -6,6 +6,7 @@ knows what OCOP is. Texts in `Outgoing` are already rendered in the user's langu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -59,10 +60,21 @@ class Inbound:
     callback_id: str = ""  # Telegram callback query id, answered by the channel
 
 
+YES = "yes"
+NO = "no"
+
+
 @dataclass(frozen=True)
 class Button:
+    """One choice. Two optional markers say what typing can stand for it (bot/core/typed.py):
+    `number`: the number the screen itself shows for this choice (item 9 of a paged list, ticket 12),
+    so typing "9" presses it whatever its position; `means`: YES or NO, so "ok", "có rồi", "chưa", "ko"…
+    press it on a screen that asks a yes/no question."""
+
     label: str
     payload: str
+    number: int | None = None
+    means: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +106,16 @@ class Outgoing:
 
     def flat_buttons(self) -> list[Button]:
         return [button for row in self.buttons for button in row]
+
+
+def numbered(buttons: Sequence[Button]) -> list[tuple[int | None, Button]]:
+    """The number that presses each button when typed, as every channel shows it: the button's own
+    `number` where the screen numbers its items (a paged list: item 9 on page 2 is 9, not 1), else its
+    position (1, 2, …). On a screen with numbered items the other buttons (paging, menu) have no number:
+    they are pressed by their label, so a typed number is always an item the user can see."""
+    if any(button.number is not None for button in buttons):
+        return [(button.number, button) for button in buttons]
+    return list(enumerate(buttons, start=1))
 
 
 @dataclass

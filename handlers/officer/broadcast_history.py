@@ -9,6 +9,7 @@ from bot.broadcasts.operations import CANCELLED, DONE, cancel, counts, failed_re
 from bot.broadcasts.progress import progress_numbers
 from bot.core.context import Context
 from bot.core.i18n import N_
+from bot.core.typed import payload_id
 from db.audit import audit
 from handlers.officer.broadcast_file import attached_line
 from handlers.officer.guard import officer_router
@@ -34,7 +35,8 @@ async def show_history(ctx: Context) -> None:
         numbers = progress_numbers(broadcast, await counts(ctx.repos.session, broadcast.id))
         lines.append(ctx.t("broadcast.history_line", status=ctx.t(STATUS_IDS[broadcast.status]),
                            when=broadcast.due_at, text=media_mark(broadcast.media) + broadcast.text[:40], **numbers))
-        buttons.append([ctx.button("broadcast.open", "broadcast", "show", broadcast.id, id=broadcast.id)])
+        buttons.append([ctx.button("broadcast.open", "broadcast", "show", broadcast.id, id=broadcast.id,
+                                   item_number=broadcast.id)])  # "• Số 12 …": typing 12 opens it
     if len(lines) == 1:
         lines.append(ctx.t("broadcast.history_empty"))
     ctx.reply_text("\n".join(lines), buttons=[*buttons, back_to_menu_row(ctx)])
@@ -43,7 +45,7 @@ async def show_history(ctx: Context) -> None:
 @router.on_button("broadcast", "show")
 async def show_broadcast(ctx: Context) -> None:
     """One broadcast: counts by outcome and the organisations not reached; cancel while it is active."""
-    broadcast = await get(ctx.repos.session, int(ctx.arg)) if ctx.arg.isdigit() else None
+    broadcast = await get(ctx.repos.session, number) if (number := payload_id(ctx.arg)) is not None else None
     if broadcast is None:
         ctx.reply("broadcast.not_found", buttons=[back_to_menu_row(ctx)])
         return
@@ -61,7 +63,7 @@ async def show_broadcast(ctx: Context) -> None:
 @router.on_button("broadcast", "cancel")
 async def cancel_broadcast(ctx: Context) -> None:
     """Cancels a scheduled or running broadcast: rows not yet sent are skipped; audited."""
-    broadcast = await get(ctx.repos.session, int(ctx.arg)) if ctx.arg.isdigit() else None
+    broadcast = await get(ctx.repos.session, number) if (number := payload_id(ctx.arg)) is not None else None
     if broadcast is None or broadcast.status in (DONE, CANCELLED):
         ctx.reply("broadcast.cannot_cancel", buttons=[back_to_menu_row(ctx)])
         return

@@ -38,7 +38,8 @@ async def list_deadlines(ctx: Context) -> None:
     today = local_today(ctx)
     deadlines = [d for d in await merged_deadlines(ctx.repos.session, ctx.content.calendar) if d.date >= today]
     lines = [f"{i}. {ctx.t.date(d.date)} · {ctx.t.content(d.title)}" for i, d in enumerate(deadlines, 1)]
-    rows = [[ctx.button("officer_tools.cal_edit", "calendar", "pick", d.id, number=str(i))] for i, d in enumerate(deadlines, 1)]
+    rows = [[ctx.button("officer_tools.cal_edit", "calendar", "pick", d.id, number=str(i), item_number=i)]
+            for i, d in enumerate(deadlines, 1)]
     rows.append([ctx.button("officer_tools.cal_add", "calendar", "add")])
     text = "\n".join([ctx.t("officer_tools.cal_title"), *lines]) if lines else ctx.t("officer_tools.cal_empty")
     ctx.reply_text(text, buttons=[*rows, back_to_menu_row(ctx)])

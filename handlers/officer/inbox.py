@@ -23,7 +23,7 @@ async def show_inbox(ctx: Context) -> None:
     which = ctx.arg if ctx.arg in FILTERS else OPEN
     tickets, total = await ctx.repos.tickets.filtered(which, ctx.user.id, LIST_LIMIT)
     lines = [ticket_line(ctx.t, ticket) for ticket in tickets] or [ctx.t("handoff.no_tickets")]
-    rows = [[ctx.button("handoff.reply_to", "inbox", "reply", tk.id, number=str(tk.id))]
+    rows = [[ctx.button("handoff.reply_to", "inbox", "reply", tk.id, number=str(tk.id), item_number=tk.id)]
             for tk in tickets if tk.status == OPEN]
     rows.append([ctx.button(label, "inbox", "list", key) for key, label in FILTERS.items() if key != which])
     title = ctx.t(TITLES[which], count=total)

@@ -8,6 +8,7 @@ from bot.content.text import clean_user_text
 from bot.core.context import Context
 from bot.core.i18n import N_, Translator
 from bot.core.messages import Button, Outgoing
+from bot.core.typed import payload_id
 from db.models import Ticket
 from db.questions import ANSWERED, OPEN
 from handlers.officer.guard import officer_router
@@ -30,7 +31,7 @@ router = officer_router(officers_only)
 
 async def open_ticket_from(ctx: Context, raw_id: object) -> Ticket | None:
     """The open ticket a payload or saved state names; None (and why) when it is unknown or answered."""
-    ticket = await ctx.repos.tickets.by_id(int(raw_id)) if str(raw_id).isdigit() else None
+    ticket = await ctx.repos.tickets.by_id(number) if (number := payload_id(str(raw_id))) is not None else None
     if ticket is None:
         ctx.reply("handoff.no_such_ticket", buttons=[back_to_menu_row(ctx)])
     elif ticket.status != OPEN:
@@ -105,7 +106,8 @@ async def list_tickets(ctx: Context, status: str) -> None:
     total = await ctx.repos.tickets.count(status)
     lines = [ticket_line(ctx.t, ticket) for ticket in tickets] or [ctx.t("handoff.no_tickets")]
     title = ctx.t(N_("handoff.open_title") if status == OPEN else N_("handoff.answered_title"), count=total)
-    rows = [[ctx.button("handoff.reply_to", "inbox", "reply", tk.id, number=str(tk.id))] for tk in tickets if status == OPEN]
+    rows = [[ctx.button("handoff.reply_to", "inbox", "reply", tk.id, number=str(tk.id), item_number=tk.id)]
+            for tk in tickets if status == OPEN]  # "#12 · …": typing 12 answers ticket 12
     other = ANSWERED if status == OPEN else OPEN
     switch = N_("handoff.list_answered") if other == ANSWERED else N_("handoff.list_open")
     rows.append([ctx.button(switch, "inbox", "tickets", other)])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.core.context import Context
+from bot.core.typed import payload_id
 from bot.officer.roles import OFFICER, PRODUCER, RoleError, parse_address, set_role, staff
 from db.audit import audit, recent
 from db.models import Profile, User
@@ -68,7 +69,7 @@ def ask_confirm(ctx: Context, who: str, address: str) -> None:
 @router.on_button("roles", "pick")
 async def picked_user(ctx: Context) -> None:
     """A recent user picked from the list; asks to confirm making them an officer."""
-    user = await ctx.repos.session.get(User, int(ctx.arg)) if ctx.arg.isdigit() else None
+    user = await ctx.repos.session.get(User, number) if (number := payload_id(ctx.arg)) is not None else None
     if user is None:
         ctx.reply("roles.bad_address", buttons=[back_to_menu_row(ctx)])
         return
@@ -92,7 +93,7 @@ async def confirm_add(ctx: Context) -> None:
 @router.on_button("roles", "rm")
 async def remove_officer(ctx: Context) -> None:
     """Makes an officer a producer again (admins are changed from the command line only; audited)."""
-    user = await ctx.repos.session.get(User, int(ctx.arg)) if ctx.arg.isdigit() else None
+    user = await ctx.repos.session.get(User, number) if (number := payload_id(ctx.arg)) is not None else None
     if user is None or user.role != OFFICER:
         ctx.reply("roles.bad_address", buttons=[back_to_menu_row(ctx)])
         return

@@ -14,7 +14,7 @@ from bot.core.context import Context, Router
 from bot.core.i18n import N_
 from bot.core.messages import Button
 from handlers.producer import profile
-from handlers.producer.assessment import ask_question, sheet_of
+from handlers.producer.assessment import ask_first, sheet_of
 from handlers.producer.menu import MENU, back_to_menu_row
 
 router = Router()
@@ -171,4 +171,4 @@ async def start(ctx: Context, rule_set: str, product_set: str) -> None:
     if not sheet.is_confirmed:
         warnings = {"current": N_("assessment.unconfirmed_current"), "previous": N_("assessment.unconfirmed_previous")}
         ctx.reply(warnings[rules.status])
-    ask_question(ctx, assessment, sheet, sheet.criteria()[0].code)
+    await ask_first(ctx, assessment)

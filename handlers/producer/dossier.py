@@ -12,7 +12,8 @@ from __future__ import annotations
 from bot.content.documents import KINDS, Item, checklist
 from bot.core.context import Context, Router
 from bot.core.i18n import N_
-from bot.core.messages import Button
+from bot.core.messages import NO, YES, Button
+from bot.core.typed import typed_number
 from handlers.producer import dossier_dates
 from handlers.producer.journey_text import basis_line
 from handlers.producer.menu import back_to_menu_row, show_menu
@@ -102,7 +103,8 @@ def list_buttons(
     ctx: Context, kind: str, shown: list[tuple[int, Item]], marks: dict[str, bool], page: int, pages: int,
     only_missing: bool,
 ) -> list[list[Button]]:
-    item_buttons = [Button(f"{icon(item, marks)} {number}", f"{FLOW}:item:{kind}:{item.id}") for number, item in shown]
+    item_buttons = [Button(f"{icon(item, marks)} {number}", f"{FLOW}:item:{kind}:{item.id}", number=number)
+                    for number, item in shown]  # typing "9" opens item 9 on whatever page it is
     rows = [item_buttons[i : i + 4] for i in range(0, len(item_buttons), 4)]
     action = "miss" if only_missing else "list"
     paging = []
@@ -122,7 +124,7 @@ def parse_list_arg(arg: str) -> tuple[str, int] | None:
     kind, _, page = arg.partition(":")
     if kind not in KINDS:
         return None
-    return kind, int(page) if page.isdigit() else 0
+    return kind, typed_number(page) or 0
 
 
 @router.on_button(FLOW, "open")
@@ -175,8 +177,8 @@ async def open_item(ctx: Context) -> None:
     parts.append(basis_line(ctx, item))
     rows: list[list[Button]] = []
     if item.section in MARKABLE:
-        rows.append([ctx.button("dossier.have_it", FLOW, "has", kind, item.id),
-                     ctx.button("dossier.not_yet", FLOW, "no", kind, item.id)])
+        rows.append([ctx.button("dossier.have_it", FLOW, "has", kind, item.id, means=YES),
+                     ctx.button("dossier.not_yet", FLOW, "no", kind, item.id, means=NO)])
     rows.append([ctx.button("dossier.back_to_list", FLOW, "list", kind, 0)])
     ctx.reply_text("\n\n".join(parts), buttons=[*rows, back_to_menu_row(ctx)])
 

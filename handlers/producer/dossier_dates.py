@@ -9,7 +9,7 @@ from datetime import date
 from bot.content.documents import Item
 from bot.core.context import Context
 from bot.core.i18n import N_
-from bot.core.messages import Button
+from bot.core.messages import NO, Button
 from handlers.producer.journey_text import local_today, parse_typed_date
 from handlers.producer.menu import back_to_menu_row
 
@@ -34,7 +34,7 @@ def ask_date(ctx: Context, kind: str, item: Item) -> None:
 
 
 def date_buttons(ctx: Context, kind: str) -> list[list[Button]]:
-    return [[ctx.button("dossier.skip_date", FLOW, "skip", kind)], back_to_menu_row(ctx)]
+    return [[ctx.button("dossier.skip_date", FLOW, "skip", kind, means=NO)], back_to_menu_row(ctx)]  # "không": skip
 
 
 async def save_typed_date(ctx: Context, item: Item) -> bool:

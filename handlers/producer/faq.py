@@ -13,7 +13,7 @@ from bot.content.faq import FaqEntry, render_citations
 from bot.content.text import clean_user_text, fold
 from bot.core.context import Context, Router, payload
 from bot.core.i18n import N_
-from bot.core.messages import Button
+from bot.core.messages import NO, YES, Button
 from bot.domain.faq_search import Ambiguous, Confident, FaqIndex
 from handlers.producer import requests
 from handlers.producer.menu import back_to_menu_row, menu_buttons
@@ -108,8 +108,8 @@ def show_entry(ctx: Context, entry: FaqEntry, question: str = "", also: Sequence
     related = [r for r in [*entry.related, *also] if r != entry.id]
     rows = [[Button(f"➡️ {ctx.t.content(ctx.content.faq.by_id[r].question)}", payload("faq", "show", r))]
             for r in dict.fromkeys(related)][:2]
-    up = ctx.button("faq.helpful_yes", "faq", "up", entry.id)
-    down = ctx.button("faq.helpful_no", "faq", "down", entry.id)
+    up = ctx.button("faq.helpful_yes", "faq", "up", entry.id, means=YES)
+    down = ctx.button("faq.helpful_no", "faq", "down", entry.id, means=NO)
     ctx.reply_text(text, buttons=[*rows, [up, down], back_to_menu_row(ctx)])
 
 

@@ -7,6 +7,7 @@ question not yet answered and never asks twice.
 from __future__ import annotations
 
 from bot.core.context import Context, Router
+from bot.core.messages import NO, YES
 from handlers.producer import profile
 from handlers.producer.language import ask_language as _ask_language
 from handlers.producer.language import set_language
@@ -25,7 +26,7 @@ async def on_start(ctx: Context) -> None:
         ask_consent(ctx)
     elif ctx.user.consent_at is not None and profile.next_question(ctx) is not None:
         ctx.reply("onboarding.resume")
-        profile.ask_next(ctx)
+        await profile.ask_next(ctx)
     else:
         show_menu(ctx, "onboarding.welcome_back")
 
@@ -42,15 +43,15 @@ async def choose_language(ctx: Context) -> None:
         return
     if ctx.user.consent_at is not None:
         ctx.reply("settings.language_saved")
-        profile.ask_next(ctx)
+        await profile.ask_next(ctx)
     else:
         ask_consent(ctx)
 
 
 def ask_consent(ctx: Context) -> None:
     ctx.go("onboarding", "consent")
-    agree = ctx.button("onboarding.consent_yes", "onboarding", "consent", "yes")
-    refuse = ctx.button("onboarding.consent_no", "onboarding", "consent", "no")
+    agree = ctx.button("onboarding.consent_yes", "onboarding", "consent", "yes", means=YES)
+    refuse = ctx.button("onboarding.consent_no", "onboarding", "consent", "no", means=NO)
     ctx.reply("onboarding.consent", buttons=[[agree], [refuse]])
 
 
@@ -63,7 +64,7 @@ async def answer_consent(ctx: Context) -> None:
         await ctx.repos.profiles.ensure(ctx.user.id)
         ctx.profile = await ctx.repos.profiles.for_user(ctx.user.id)
         ctx.reply("onboarding.consent_thanks")
-        profile.ask_next(ctx)
+        await profile.ask_next(ctx)
     else:
         ctx.user.consent_at = None
         show_menu(ctx, "onboarding.consent_refused")

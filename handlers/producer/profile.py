@@ -1,22 +1,33 @@
-"""The producer profile: organisation, type, commune, product group, main product, phone.
+"""The producer profile, declared for the questionnaire runner (bot/core/flows.py): organisation, type,
+commune, product group, main product, phone.
 
-Questions are asked in order, first unanswered first; each answer is stored on the profile at once.
-The same answer handlers serve editing from Settings (state data `edit`), which returns to the summary.
+Questions are asked in order, first unanswered first; each answer is stored on the profile at once (with
+consent only). Editing one field from Settings changes that answer and returns to the summary. An old button
+of a profile question stores nothing (it used to store its answer wherever the user was). Diagram:
+docs/flows/profile.md.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
+from typing import Any
 
+from bot.content import Content
 from bot.content.text import clean_user_text
+from bot.core import flows
 from bot.core.context import Context, Router
+from bot.core.flows import SKIPPED, Flow, Msg, Opened, Option, Question, Run
 from bot.core.i18n import N_
-from bot.core.messages import Button, Kind
+from bot.core.messages import Kind
 from handlers.producer.menu import back_to_menu_row, show_menu
 
 router = Router()
 
+FLOW = "profile"
 QUESTIONS = ("org_name", "producer_type", "commune", "product_group", "main_product", "phone")
+FIELDS = {"org_name": "org_name", "producer_type": "producer_type", "commune": "commune_code",
+          "product_group": "product_group", "main_product": "main_product", "phone": "phone"}
 ASK = {
     "org_name": N_("profile.ask_org_name"),
     "producer_type": N_("profile.ask_producer_type"),
@@ -36,189 +47,143 @@ EDIT = {
 _PHONE = re.compile(r"^(?:\+?84|0)(\d{9,10})$")
 
 
-def next_question(ctx: Context) -> str | None:
-    """The first profile question without an answer (a skipped phone counts as answered)."""
+def questions(content: Content) -> list[Question]:
+    """The six questions; the type and group are buttons from programme.yaml, the commune a search."""
+    programme = content.programme
+    return [
+        Question("org_name", Msg(ASK["org_name"]), kind="text", parse=two_letters,
+                 invalid=Msg(N_("profile.org_name_invalid"))),
+        Question("producer_type", Msg(ASK["producer_type"]),
+                 options=tuple(Option(pt.code, pt.label) for pt in programme.producer_types.items)),
+        Question("commune", Msg(ASK["commune"]), on_text=match_commune,
+                 accepts=lambda run, code: code in run.ctx.content.communes.by_code,
+                 note="typed (diacritics optional), then confirmed among the communes that match"),
+        Question("product_group", Msg(ASK["product_group"]),
+                 options=tuple(Option(g.code, g.label) for g in programme.product_groups.items)),
+        Question("main_product", Msg(ASK["main_product"]), kind="text", parse=two_letters,
+                 invalid=Msg(N_("profile.main_product_invalid"))),
+        Question("phone", Msg(ASK["phone"]), kind="phone", parse=lambda run, raw: normalise_phone(raw),
+                 invalid=Msg(N_("profile.phone_invalid")), skip=N_("profile.phone_skip")),
+    ]
+
+
+def two_letters(run: Run, raw: str) -> str | None:
+    """A name or product as typed, trimmed; None when shorter than 2 characters."""
+    text = clean_user_text(raw, 200)
+    return text if len(text) >= 2 else None
+
+
+def answers_of(ctx: Context) -> dict[str, Any]:
+    """The stored answers by question id (None: not answered; "" for a skipped phone counts as answered)."""
     p = ctx.profile
-    if p is None:
-        return QUESTIONS[0]
-    answers = {
-        "org_name": p.org_name, "producer_type": p.producer_type, "commune": p.commune_code,
-        "product_group": p.product_group, "main_product": p.main_product, "phone": p.phone,
-    }
-    return next((q for q in QUESTIONS if answers[q] is None), None)
+    return {q: getattr(p, field) if p is not None else None for q, field in FIELDS.items()}
 
 
-def ask_next(ctx: Context) -> None:
-    question = next_question(ctx)
-    if question is None:
-        finish(ctx)
-    else:
-        ask(ctx, question)
-
-
-def ask(ctx: Context, question: str, *, edit: bool = False) -> None:
-    """Ask one profile question and wait for its answer."""
-    ctx.go("profile", question, edit=edit)
-    progress = ctx.t("profile.progress", step=QUESTIONS.index(question) + 1, total=len(QUESTIONS))
-    keep = [[ctx.button("profile.keep", "profile", "keep")]] if edit else []
-    if question == "producer_type":
-        rows = [[Button(ctx.t.content(pt.label), f"profile:type:{pt.code}")] for pt in ctx.content.programme.producer_types.items]
-        ctx.reply_text(f"{progress}\n{ctx.t(ASK[question])}", buttons=rows + keep)
-    elif question == "product_group":
-        rows = [[Button(ctx.t.content(g.label), f"profile:group:{g.code}")] for g in ctx.content.programme.product_groups.items]
-        ctx.reply_text(f"{progress}\n{ctx.t(ASK[question])}", buttons=rows + keep)
-    elif question == "phone":
-        rows = [[ctx.button("profile.phone_skip", "profile", "phone_skip")]]
-        ctx.reply_text(f"{progress}\n{ctx.t(ASK[question])}", buttons=rows + keep,
-                       request_contact=ctx.t("profile.phone_share"))
-    else:
-        ctx.reply_text(f"{progress}\n{ctx.t(ASK[question])}", buttons=keep)
-
-
-def after_answer(ctx: Context) -> None:
-    """Next question, or back to the summary when editing from Settings."""
-    if ctx.data.get("edit"):
-        show_summary(ctx, "profile.saved")
-    else:
-        ask_next(ctx)
-
-
-def finish(ctx: Context) -> None:
-    assert ctx.profile is not None
-    if ctx.profile.completed_at is None:
-        ctx.profile.completed_at = ctx.now
-    show_menu(ctx, "profile.done")
-
-
-async def _consented_profile(ctx: Context) -> bool:
+# --- where the answers live: the profile row, with consent ------------------------------------------------
+async def open_profile(ctx: Context, scope: str) -> Opened | None:
     """Profile answers are stored only with consent; without it, explain and offer it."""
     if ctx.user.consent_at is None:
         offer_consent(ctx)
-        return False
+        return None
     if ctx.profile is None:
         ctx.profile = await ctx.repos.profiles.ensure(ctx.user.id)
-    return True
+    return Opened(questions(ctx.content), answers_of(ctx), ctx.profile)
 
 
-@router.on_answer("profile", "org_name")
-async def answer_org_name(ctx: Context) -> None:
-    """Stores the organisation or owner name; asks the producer type next."""
-    name = clean_user_text(ctx.text, 200)
-    if ctx.inbound.kind is not Kind.TEXT or len(name) < 2:
-        ctx.reply("profile.org_name_invalid")
+async def save_field(run: Run, question: Question, value: Any) -> None:
+    """Stores one answer on the profile at once; a skipped phone is stored as "" (never asked again) and
+    leaves a phone already given as it is."""
+    profile = run.subject
+    if value == SKIPPED and question.kind == "phone":
+        if profile.phone is None:
+            profile.phone = ""
         return
-    if await _consented_profile(ctx):
-        ctx.profile.org_name = name  # type: ignore[union-attr]
-        after_answer(ctx)
+    setattr(profile, FIELDS[question.id], value)
 
 
-@router.on_button("profile", "type")
-async def choose_producer_type(ctx: Context) -> None:
-    """Stores the type of producer; asks the commune next."""
-    if ctx.arg not in ctx.content.programme.producer_type_by_code:
-        ask(ctx, "producer_type", edit=bool(ctx.data.get("edit")))
+async def finish(run: Run) -> None:
+    """Every question answered: marks the profile complete and shows the menu."""
+    assert run.ctx.profile is not None
+    if run.ctx.profile.completed_at is None:
+        run.ctx.profile.completed_at = run.ctx.now
+    show_menu(run.ctx, "profile.done")
+
+
+async def ask_again(run: Run, question: Question | None) -> None:
+    """An old or forged button of a profile question: nothing stored; the question being asked again, or,
+    once the profile is complete, the question the button was for."""
+    asked = run.current() or question
+    if asked is not None:
+        run.ask(asked)
+    else:
+        show_menu(run.ctx, "menu.stale_button")
+
+
+async def back_to_summary(run: Run, changed: bool) -> None:
+    """After editing one field from Settings: the summary again."""
+    show_summary(run.ctx, N_("profile.saved") if changed else N_("profile.summary_title"))
+
+
+def diagram(content: Content) -> Iterable[tuple[str, str, Sequence[Question]]]:
+    yield "profile", "Producer profile", questions(content)
+
+
+PROFILE = Flow(
+    FLOW, open_profile, save_field, finish, keep=N_("profile.keep"), share_contact=N_("profile.phone_share"),
+    retype=N_("profile.choose_button"), actions={"type": "producer_type", "group": "product_group", "commune": "commune"},
+    on_stale=ask_again, after_change=back_to_summary, variants=diagram,
+)
+flows.register(router, PROFILE)
+
+
+def next_question(ctx: Context) -> str | None:
+    """The first profile question without an answer (a skipped phone counts as answered)."""
+    run = Run(PROFILE, ctx, "", questions(ctx.content), answers_of(ctx))
+    question = run.first_unanswered()
+    return question.id if question else None
+
+
+async def ask_next(ctx: Context) -> None:
+    """The first unanswered question (with consent), or the menu when the profile is complete."""
+    run = await flows.open_run(ctx, PROFILE)
+    if run is None:
         return
-    if await _consented_profile(ctx):
-        ctx.profile.producer_type = ctx.arg  # type: ignore[union-attr]
-        after_answer(ctx)
+    question = run.first_unanswered()
+    if question is None:
+        await finish(run)
+    else:
+        run.ask(question)
 
 
-@router.on_answer("profile", "commune", "commune_confirm")
-async def answer_commune(ctx: Context) -> None:
+async def match_commune(run: Run, question: Question) -> None:
     """Matches the typed commune or ward (diacritics optional) and asks to confirm it with buttons."""
+    ctx = run.ctx
     matches = ctx.content.communes.match(ctx.text) if ctx.inbound.kind is Kind.TEXT else []
     if not matches:
         ctx.reply("profile.commune_not_found", typed=clean_user_text(ctx.text, 60))
         return
-    rows = [[Button(c.name, f"profile:commune:{c.code}")] for c in matches]
-    rows.append([ctx.button("profile.commune_retry", "profile", "commune_retry")])
-    ctx.go("profile", "commune_confirm", edit=bool(ctx.data.get("edit")))
+    rows = [[run.answer_button(question, Option(c.code, c.name), label=c.name)] for c in matches]
+    rows.append([ctx.button("profile.commune_retry", FLOW, "commune_retry")])
     ctx.reply("profile.commune_confirm", buttons=rows)
 
 
-@router.on_button("profile", "commune")
-async def confirm_commune(ctx: Context) -> None:
-    """Stores the confirmed commune code; asks the product group next."""
-    if ctx.arg not in ctx.content.communes.by_code:
-        ask(ctx, "commune", edit=bool(ctx.data.get("edit")))
-        return
-    if await _consented_profile(ctx):
-        ctx.profile.commune_code = ctx.arg  # type: ignore[union-attr]
-        after_answer(ctx)
-
-
-@router.on_button("profile", "commune_retry")
+@router.on_button(FLOW, "commune_retry")
 async def retry_commune(ctx: Context) -> None:
     """None of the proposed communes: asks to type it again."""
-    ask(ctx, "commune", edit=bool(ctx.data.get("edit")))
+    run = await flows.open_run(ctx, PROFILE)
+    if run is not None:
+        run.ask(run.question("commune"))  # type: ignore[arg-type]
 
 
-@router.on_button("profile", "group")
-async def choose_product_group(ctx: Context) -> None:
-    """Stores the OCOP product group; asks the main product next."""
-    if ctx.arg not in ctx.content.programme.group_by_code:
-        ask(ctx, "product_group", edit=bool(ctx.data.get("edit")))
-        return
-    if await _consented_profile(ctx):
-        ctx.profile.product_group = ctx.arg  # type: ignore[union-attr]
-        after_answer(ctx)
-
-
-@router.on_answer("profile", "producer_type", "product_group")
-async def expected_a_choice(ctx: Context) -> None:
-    """Typed text where a button was expected (and it matched no button): asks the same question again."""
-    ctx.reply("profile.choose_button")
-    ask(ctx, ctx.state.step or "producer_type", edit=bool(ctx.data.get("edit")))
-
-
-@router.on_answer("profile", "main_product")
-async def answer_main_product(ctx: Context) -> None:
-    """Stores the main product's name; asks for a phone number next (optional)."""
-    product = clean_user_text(ctx.text, 200)
-    if ctx.inbound.kind is not Kind.TEXT or len(product) < 2:
-        ctx.reply("profile.main_product_invalid")
-        return
-    if await _consented_profile(ctx):
-        ctx.profile.main_product = product  # type: ignore[union-attr]
-        after_answer(ctx)
-
-
-@router.on_answer("profile", "phone")
-async def answer_phone(ctx: Context) -> None:
-    """Stores a shared contact or a typed Vietnamese phone number; then the menu."""
-    raw = ctx.inbound.phone if ctx.inbound.kind is Kind.CONTACT else ctx.text
-    phone = normalise_phone(raw)
-    if phone is None:
-        skip = ctx.button("profile.phone_skip", "profile", "phone_skip")
-        ctx.reply("profile.phone_invalid", buttons=[[skip]], request_contact=ctx.t("profile.phone_share"))
-        return
-    if await _consented_profile(ctx):
-        ctx.profile.phone = phone  # type: ignore[union-attr]
-        after_answer(ctx)
-
-
-@router.on_button("profile", "phone_skip")
-async def skip_phone(ctx: Context) -> None:
-    """No phone number: recorded as skipped (never asked again); then the menu."""
-    if await _consented_profile(ctx):
-        if ctx.profile.phone is None:  # type: ignore[union-attr]
-            ctx.profile.phone = ""  # type: ignore[union-attr]
-        after_answer(ctx)
-
-
-@router.on_button("profile", "keep")
-async def keep_answer(ctx: Context) -> None:
-    """While editing: keep the current value and go back to the summary."""
-    show_summary(ctx)
-
-
-@router.on_button("profile", "edit")
+@router.on_button(FLOW, "edit")
 async def edit_field(ctx: Context) -> None:
-    """Settings → edit one profile field: asks that question again."""
+    """Settings → edit one profile field: asks that question again, with "keep" to leave it as it is."""
     if ctx.arg not in QUESTIONS:
         show_summary(ctx)
-    elif await _consented_profile(ctx):
-        ask(ctx, ctx.arg, edit=True)
+        return
+    run = await flows.open_run(ctx, PROFILE)
+    if run is not None:
+        run.change(run.question(ctx.arg))  # type: ignore[arg-type]
 
 
 def offer_consent(ctx: Context) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.context import Context, Router
 from bot.core.i18n import N_
+from bot.core.messages import NO
 from handlers.producer import profile
 from handlers.producer.language import ask_language, set_language
 from handlers.producer.menu import back_to_menu_row
@@ -67,7 +68,7 @@ async def ask_delete(ctx: Context) -> None:
     """Explains what deleting removes and asks to confirm."""
     ctx.go("settings", "delete")
     confirm = ctx.button("settings.delete_yes", "settings", "delete_yes")
-    back = ctx.button("settings.delete_no", "settings", "open")
+    back = ctx.button("settings.delete_no", "settings", "open", means=NO)  # never YES: deleting takes its label
     ctx.reply("settings.delete_confirm", buttons=[[confirm], [back]])
 
 
