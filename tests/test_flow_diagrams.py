@@ -1,15 +1,15 @@
 """The flow diagrams in docs/flows are drawn from the declarations; a changed declaration or content without
-regenerated diagrams fails here (fix: `python -m bot.core.diagrams`)."""
+regenerated diagrams fails here (fix: `ocop-bot diagrams`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.diagrams import DOCS, main
+from bot.cli.diagrams import DOCS, main
 
 
 def test_committed_diagrams_match_the_declarations() -> None:
-    assert main(["--check"]) == 0, "docs/flows is stale: run python -m bot.core.diagrams"
+    assert main(["--check"]) == 0, "docs/flows is stale: run ocop-bot diagrams"
 
 
 def test_every_flow_and_every_score_sheet_has_a_diagram() -> None:

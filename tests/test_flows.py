@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.app import App
-from bot.core import flows
+from bot.core import flow_buttons, flows
 from bot.core.context import Context, Router
 from bot.core.flows import Flow, Opened, Option, Question, Run, When
 from bot.core.messages import NO, YES
@@ -52,7 +52,7 @@ async def finish(run: Run) -> None:
 QUIZ = Flow("quiz", open_quiz, save, finish, back="eligibility.back", stale="assessment.stale_question",
             retype="eligibility.choose_button")
 quiz_router = Router()
-flows.register(quiz_router, QUIZ)
+flow_buttons.register(quiz_router, QUIZ)
 
 
 @quiz_router.on_button("quiz", "start")

@@ -10,7 +10,7 @@ from bot.core.context import Context, Router
 from bot.core.flows import SKIPPED, Flow, Question, Run, open_run
 
 
-def register_buttons(router: Router, flow: Flow) -> None:
+def register(router: Router, flow: Flow) -> None:
     """Registers the flow's buttons (answers, Back, skip, keep) and its typed answers on `router`."""
     for action in ("ans", *flow.actions):
         router.on_button(flow.name, action)(_answer_pressed(flow, action))

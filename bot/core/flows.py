@@ -16,7 +16,7 @@ runner computes the path (questions that apply, in order, following branches), a
 
 Payloads: `<flow>:ans[:<scope>]:<question>:<code>`, or `<flow>:<action>[:<scope>]:<code>` for a question named
 by an action of its own (`Flow.actions`, e.g. "profile:type:htx"); `<flow>:back[:<scope>]`, `<flow>:skip[:<scope>]:
-<question>`, `<flow>:keep[:<scope>]`. Diagrams of every flow come from the declarations (bot/core/diagrams.py).
+<question>`, `<flow>:keep[:<scope>]`. Diagrams of every flow come from the declarations (bot/cli/diagrams.py).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from bot.core.messages import NO, Button, Kind
 
 if TYPE_CHECKING:
     from bot.content import Content
-    from bot.core.context import Context, Router
+    from bot.core.context import Context
 
 SKIPPED = ""
 """What a skipped question stores: an answer, so it is not asked again."""
@@ -366,14 +366,6 @@ async def open_run(ctx: Context, flow: Flow, scope: str = "") -> Run | None:
     if opened is None:
         return None
     return Run(flow, ctx, scope, list(opened.questions), dict(opened.answers), opened.subject)
-
-
-def register(router: Router, flow: Flow) -> None:
-    """Registers the flow's buttons (answers, Back, skip, keep) and its typed answers on `router`
-    (bot/core/flow_buttons.py)."""
-    from bot.core.flow_buttons import register_buttons
-
-    register_buttons(router, flow)
 
 
 def check(questions: Sequence[Question], extra_keys: Iterable[str] = ()) -> list[str]:

@@ -25,7 +25,6 @@ from babel.numbers import format_currency, format_decimal, format_percent
 
 from bot.content.text import N_  # noqa: F401 - the marker lives with the content that uses it too
 
-
 LOCALES = ("vi", "en")
 DEFAULT_LOCALE = "vi"
 _BABEL_LOCALES = {"vi": "vi_VN", "en": "en_US"}

@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.content import Content
 from bot.content.criteria import Sheet
-from bot.core import flows
+from bot.core import flow_buttons, flows
 from bot.core.context import Context, Router
 from bot.core.flows import Flow, Opened, Option, Question, Run, Screen, When
 from bot.core.i18n import N_
@@ -144,7 +144,7 @@ ASSESSMENT = Flow(
     stale=N_("assessment.stale_question"), invalid_option=N_("assessment.invalid_choice"), scoped=True,
     render=render, variants=diagram,
 )
-flows.register(router, ASSESSMENT)
+flow_buttons.register(router, ASSESSMENT)
 
 
 async def ask_first(ctx: Context, assessment: Assessment) -> None:

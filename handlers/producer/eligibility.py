@@ -15,7 +15,7 @@ from typing import Any
 from bot.content import Content
 from bot.content.eligibility import Question as ContentQuestion
 from bot.content.text import clean_user_text
-from bot.core import flows
+from bot.core import flow_buttons, flows
 from bot.core.context import Context, Router, payload
 from bot.core.flows import Flow, Msg, Opened, Option, Question, Run, Screen, When
 from bot.core.i18n import N_
@@ -118,7 +118,7 @@ ELIGIBILITY = Flow(
     retype=N_("eligibility.choose_button"), actions={"type": TYPE, "set": SET}, render=render,
     before_first=change_type_first, variants=diagram,
 )
-flows.register(router, ELIGIBILITY)
+flow_buttons.register(router, ELIGIBILITY)
 
 
 # --- the two questions with screens of their own ---------------------------------------------------------

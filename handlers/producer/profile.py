@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.content import Content
 from bot.content.text import clean_user_text
-from bot.core import flows
+from bot.core import flow_buttons, flows
 from bot.core.context import Context, Router
 from bot.core.flows import SKIPPED, Flow, Msg, Opened, Option, Question, Run
 from bot.core.i18n import N_
@@ -133,7 +133,7 @@ PROFILE = Flow(
     retype=N_("profile.choose_button"), actions={"type": "producer_type", "group": "product_group", "commune": "commune"},
     on_stale=ask_again, after_change=back_to_summary, variants=diagram,
 )
-flows.register(router, PROFILE)
+flow_buttons.register(router, PROFILE)
 
 
 def next_question(ctx: Context) -> str | None:

@@ -1,6 +1,6 @@
 """Mermaid diagrams of every questionnaire, drawn from the flow declarations (bot/core/flows.py), never by hand.
 
-`python -m bot.core.diagrams` writes docs/flows/<flow>.md (one file per form a flow takes: one per score
+`ocop-bot diagrams` writes docs/flows/<flow>.md (one file per form a flow takes: one per score
 sheet for the self-assessment) and docs/flows/README.md; `--check` writes nothing and exits 1 when a
 committed file differs (tests/test_flow_diagrams.py runs it, so a changed declaration or content needs the
 diagrams regenerated in the same commit).
@@ -12,6 +12,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from bot.content import DEFAULT_ROOT, Content, load_content
 from bot.core.flows import Flow, Msg, Question, Text, check
@@ -79,7 +80,7 @@ def _summary(flow: Flow, questions: Sequence[Question], t: Translator) -> str:
              f"progress. After an answer: {after}.",
              f"Back: \"{t(flow.back)}\"." if flow.back else "No Back button.",
              "Changing one earlier answer returns to where the flow says (`after_change`)." if flow.after_change else "",
-             "Generated from the declaration by `python -m bot.core.diagrams`; do not edit by hand."]
+             "Generated from the declaration by `ocop-bot diagrams`; do not edit by hand."]
     return " ".join(p for p in parts if p)
 
 
@@ -87,12 +88,12 @@ def documents(flows: Sequence[Flow], content: Content, t: Translator) -> dict[st
     """{file name: markdown} for every variant of every flow, plus the index."""
     files: dict[str, str] = {}
     index = ["# Questionnaire flows", "",
-             "Generated from the flow declarations by `python -m bot.core.diagrams`; do not edit by hand.", "",
+             "Generated from the flow declarations by `ocop-bot diagrams`; do not edit by hand.", "",
              "Each questionnaire is a `Flow` declaration (bot/core/flows.py) that one runner walks: questions as",
              "values (kind, options, a `When` condition, an option's `goto` branch or `ends`), answers kept where",
              "the flow's `open`/`save` say. To add one: declare its questions (or build them from content), give",
-             "`open`, `save`, `finish`, call `flows.register(router, FLOW)`, list it in `handlers.flows()`, and",
-             "run `python -m bot.core.diagrams`.", ""]
+             "`open`, `save`, `finish`, call `flow_buttons.register(router, FLOW)`, list it in `handlers.flows()`, and",
+             "run `ocop-bot diagrams`.", ""]
     for flow in flows:
         for name, title, questions in (flow.variants(content) if flow.variants else ()):
             problems = check(questions, extra_keys=("group", "case"))
@@ -110,11 +111,26 @@ def declared_flows() -> list[Flow]:
     return flows()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.core.diagrams", description=__doc__.splitlines()[0])
+def add_commands(commands: Any) -> None:
+    """Add `diagrams` to the `ocop-bot` parser."""
+    parser = commands.add_parser("diagrams", help="write the flow diagrams of docs/flows from the declarations",
+                                 description=__doc__.splitlines()[0])
+    _arguments(parser)
+    parser.set_defaults(func=lambda args: run(args))
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check", action="store_true", help="exit 1 when docs/flows is stale; write nothing")
     parser.add_argument("--dir", type=Path, default=DOCS)
-    args = parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ocop-bot diagrams", description=__doc__.splitlines()[0])
+    _arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
     t = I18n(DEFAULT_ROOT / "locale").translator("vi")
     files = documents(declared_flows(), load_content(), t)
     stale = sorted(name for name, text in files.items()
@@ -122,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     extra = sorted(p.name for p in args.dir.glob("*.md") if p.name not in files) if args.dir.exists() else []
     if args.check:
         for name in stale + extra:
-            print(f"{args.dir / name}: stale; run python -m bot.core.diagrams", file=sys.stderr)
+            print(f"{args.dir / name}: stale; run ocop-bot diagrams", file=sys.stderr)
         return 1 if stale or extra else 0
     args.dir.mkdir(parents=True, exist_ok=True)
     for name in stale:
