@@ -31,8 +31,13 @@ async def run_forever(settings: Settings) -> None:
     if not settings.telegram_token and not settings.zalo_app_id:
         raise ConfigError("no channel is configured: set OCOP_TELEGRAM_TOKEN or OCOP_ZALO_APP_ID "
                           "(or use `ocop-bot chat` to try the bot)")
+    settings.require_web()
     app = await App.create(settings)
     http = HttpServer(settings.http_host, settings.http_port)
+    if settings.web_enabled:  # the officers' web console at /web (bot/web/), beside the webhooks
+        from bot.web import mount_web_console
+
+        mount_web_console(http, app)
     if settings.telegram_token:
         telegram = app.connect(TelegramChannel(app.engine.handle, settings, http=http, command_texts=app.command_texts()))
         channels.append(telegram)

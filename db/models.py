@@ -363,3 +363,33 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(48))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+# --- the officers' web console (issue 13): single-use sign-in links and sessions --------------------
+
+
+class WebLink(Base):
+    """A sign-in link an officer asked for in chat: only the SHA-256 of its token is kept; it opens one
+    session, once, before `expires_at`."""
+
+    __tablename__ = "web_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie carries the session id (signed), this row its SHA-256, the CSRF
+    token of its forms and when it ends (expiry, or sign-out)."""
+
+    __tablename__ = "web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]

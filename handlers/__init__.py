@@ -23,6 +23,7 @@ def build_router() -> Router:
         replies,
         roles,
         stats,
+        web_link,
     )
     from handlers.officer import bulletin as officer_bulletin
     from handlers.officer import menu as officer_menu
@@ -46,7 +47,7 @@ def build_router() -> Router:
     producer = [onboarding, profile, settings, notifications, bulletins, eligibility, dossier, deadlines,
                 assessment_start, assessment, assessment_result, faq, handoff, menu]
     officer = [officer_menu, inbox, replies, calendar, officer_bulletin, stats, export, broadcast, broadcast_history,
-               roles]
+               roles, web_link]
     return Router().include(module.router for module in [*producer, *officer])
 
 

@@ -16,9 +16,20 @@ from tests.transcript import Chat
 
 PG_URL = os.environ.get("OCOP_TEST_DATABASE_URL", "")
 REQUIRE_PG = os.environ.get("OCOP_REQUIRE_POSTGRES") == "1"
+# The web console's browser tests drive Debian's chromium through chromium-driver (tests/web_driver.py).
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+REQUIRE_BROWSER = os.environ.get("OCOP_REQUIRE_BROWSER") == "1"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+        if REQUIRE_BROWSER and any("browser" in item.keywords for item in items):
+            raise pytest.UsageError(f"OCOP_REQUIRE_BROWSER=1 but {CHROMIUM} or {CHROMEDRIVER} is missing "
+                                    "(apt-get install -y chromium chromium-driver)")
+        no_browser = pytest.mark.skip(reason="chromium and chromium-driver are not installed")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(no_browser)
     if PG_URL:
         return
     if REQUIRE_PG:

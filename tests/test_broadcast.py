@@ -21,7 +21,7 @@ from bot.push_wiring import build_sources
 from bot.pushes.delivery import DeliveryWorker
 from bot.pushes.ratelimit import ChannelLimiter
 from db.models import AuditEntry, Broadcast, ConversationState, OutboxMessage, User
-from tests.broadcast_support import A, seed
+from tests.broadcast_support import A, B, seed
 from tests.conftest import Database, make_settings
 from tests.pushes_support import T0, RecordingChannel, statuses
 from tests.transcript import Chat
@@ -52,6 +52,15 @@ async def officer_app(database: Database) -> AsyncIterator[App]:
     ({"commune": A, "group": "thuc-pham", "stars": "3", "dossier": "complete"}, {"p1"}),
     ({"group": "thuc-pham", "dossier": "incomplete"}, {"p3", "p8"}),
     ({"group": "du-lich"}, set()),
+    # stars as a range: N and above (the latest finished self-assessment; knocked out counts as 0)
+    ({"stars": "3+"}, {"p1", "p2", "p4", "p8"} - {"p2"}),
+    ({"stars": "2+"}, {"p1", "p2", "p4", "p8"}),
+    ({"stars": "4+"}, {"p4"}),
+    ({"stars": "5+"}, set()),
+    # the filters combine: commune AND group AND stars ≥ 3
+    ({"commune": A, "group": "thuc-pham", "stars": "3+"}, {"p1", "p8"}),
+    ({"commune": B, "group": "thuc-pham", "stars": "3+"}, {"p4"}),
+    ({"commune": B, "group": "thuc-pham", "type": "htx", "stars": "3+"}, set()),
 ])
 async def test_segments_reach_the_hand_computed_producers(officer_app: App, segment: dict, expected: set) -> None:
     await seed(officer_app.sessions, officer_app.content)
@@ -77,24 +86,24 @@ async def test_officer_composes_filters_previews_and_confirms(officer_app: App) 
     await officer.click("Thực phẩm")
     assert "Số chủ thể sẽ nhận: 4" in officer.text and "Nhóm sản phẩm: Thực phẩm" in officer.text
     await officer.click("Số sao")
-    await officer.click("3 sao")
-    assert "Số chủ thể sẽ nhận: 2" in officer.text
+    await officer.click("3★ trở lên")
+    assert "Số chủ thể sẽ nhận: 3" in officer.text and "Số sao dự kiến: 3★ trở lên" in officer.text  # p1, p4, p8
     await officer.click("Xem trước")
     assert officer.replies[1].text == "Hội chợ OCOP tỉnh mở đăng ký đến 15/12."  # exactly what producers get
     await officer.click("Sau 1 giờ")
-    assert "tới 2 chủ thể" in officer.text
+    assert "tới 3 chủ thể" in officer.text
     assert await outbox_count(officer_app) == 0  # nothing before the confirmation
     await officer.click("Xác nhận gửi")
-    assert "Đã lên lịch thông báo số 1 tới 2 chủ thể" in officer.text
+    assert "Đã lên lịch thông báo số 1 tới 3 chủ thể" in officer.text
     async with officer_app.sessions() as session:
         broadcast = (await session.execute(select(Broadcast))).scalar_one()
         rows = list((await session.execute(select(OutboxMessage))).scalars())
         entry = (await session.execute(select(AuditEntry))).scalar_one()
-    assert broadcast.total == 2 and broadcast.segment == {"group": "thuc-pham", "stars": "3"}
+    assert broadcast.total == 3 and broadcast.segment == {"group": "thuc-pham", "stars": "3+"}
     assert broadcast.due_at == T0 + timedelta(hours=1)
-    assert {r.channel_user_id for r in rows} == {"p1", "p8"}
+    assert {r.channel_user_id for r in rows} == {"p1", "p4", "p8"}
     assert {r.source_key for r in rows} == {"broadcast:1"} and {r.due_at for r in rows} == {T0 + timedelta(hours=1)}
-    assert entry.action == "broadcast.create" and entry.details["audience"] == 2
+    assert entry.action == "broadcast.create" and entry.details["audience"] == 3
 
 
 async def test_typed_time_is_local_and_a_bad_one_changes_nothing(officer_app: App) -> None:

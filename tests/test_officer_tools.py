@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select, update
 
 from bot.app import App
+from bot.broadcasts.operations import create_broadcast
 from bot.cli import main
 from db.models import (
     Assessment,
@@ -150,10 +151,10 @@ async def seed(app: App) -> dict[str, int]:
     """Four producers: two in one commune, an assessment each for three, one complete dossier, broadcasts."""
     async with app.sessions() as session, session.begin():
         users = [await add_producer(session, 500 + i, group=g, producer_type=t)
-                 for i, (g, t) in enumerate([("thuc-pham", "htx"), ("thuc-pham", "ho-kinh-doanh"),
+                 for i, (g, t) in enumerate([("thuc-pham", "htx"), ("thuc-pham", "hkd"),
                                              ("do-uong", "htx"), (None, None)])]
         await session.flush()
-        for user, commune in zip(users, ["xa-a", "xa-a", "xa-b", None], strict=True):
+        for user, commune in zip(users, ["phuong-an-binh", "phuong-an-binh", "phuong-binh-xuan", None], strict=True):
             await session.execute(update(Profile).where(Profile.user_id == user.id)
                                   .values(commune_code=commune, phone=f"09000000{user.id:02d}"))
         for user, stars, total in ((users[0], 3, 55), (users[1], 4, 75), (users[2], None, 30)):
@@ -179,11 +180,13 @@ async def test_statistics_equal_a_hand_count_and_the_chart_is_a_png(officer_app:
     replies = await chat.click("Thống kê")
     text = chat.text
     assert "Nhà sản xuất: 4" in text  # the officer is not counted
-    assert "xa-a: 2" in text and "xa-b: 1" in text
-    assert "thuc-pham: 2" in text and "do-uong: 1" in text and "htx: 2" in text and "ho-kinh-doanh: 1" in text
-    assert "Đã tự đánh giá: 3" in text and "3★: 1" in text and "4★: 1" in text and "0★: 1" in text
+    # names, never codes: communes, product groups, types of producer, stars and outbox outcomes in words
+    assert "Phường An Bình: 2" in text and "Phường Bình Xuân: 1" in text and "(chưa khai): 1" in text
+    assert "Thực phẩm: 2" in text and "Đồ uống: 1" in text and "Hợp tác xã: 2" in text and "Hộ kinh doanh (đã đăng ký): 1" in text
+    assert "phuong-" not in text and "thuc-pham" not in text and "htx" not in text and "hkd" not in text
+    assert "Đã tự đánh giá: 3" in text and "3 sao: 1" in text and "4 sao: 1" in text and "Chưa đạt sao (0★): 1" in text
     assert "1 đã bắt đầu, 1 đủ giấy tờ" in text
-    assert "broadcast/pending: 2" in text and "broadcast/sent: 1" in text
+    assert "Thông báo · chờ gửi: 2" in text and "Thông báo · đã gửi: 1" in text
     [image] = [r.attachment for r in replies if r.attachment is not None]
     assert image.is_image and image.data.startswith(PNG) and len(image.data) > 5000
 
@@ -191,32 +194,68 @@ async def test_statistics_equal_a_hand_count_and_the_chart_is_a_png(officer_app:
 async def test_the_export_opens_with_openpyxl_and_holds_the_seeded_rows(officer_app: App,
                                                                         caplog: pytest.LogCaptureFixture) -> None:
     ids = await seed(officer_app)
+    async with officer_app.sessions() as session, session.begin():
+        await create_broadcast(session, officer_app.content, officer_id=None, text="Hội chợ OCOP",
+                               segment={"group": "thuc-pham", "stars": "3+"}, due_at=NOW)
     caplog.set_level(logging.INFO)
     chat = await officer(officer_app)
     await chat.press("export:ask")
-    replies = await chat.click("Excel")
+    replies = await chat.click("Excel, mọi năm")
     [document] = [r.attachment for r in replies if r.attachment is not None]
     assert not document.is_image and document.name.endswith(".xlsx")
     book = load_workbook(io.BytesIO(document.data))
-    assert book.sheetnames == ["producers", "assessments", "dossiers", "broadcasts"]
-    producers = list(book["producers"].iter_rows(values_only=True))
+    assert book.sheetnames == ["Tổng hợp", "Nhà sản xuất", "Tự đánh giá", "Hồ sơ", "Thông báo"]
+    producers = list(book["Nhà sản xuất"].iter_rows(values_only=True))
+    assert producers[0] == ("Mã số", "Tên chủ thể", "Số điện thoại", "Loại hình", "Nhóm sản phẩm", "Xã/phường",
+                            "Sản phẩm chính", "Ngày tham gia")
     assert len(producers) == 5 and producers[1][:3] == (ids["first"], "HTX 500", f"09000000{ids['first']:02d}")
-    assessments = list(book["assessments"].iter_rows(values_only=True))
-    assert assessments[0][4:6] == ("part_A", "part_B")
-    assert [(r[0], r[6], r[7]) for r in assessments[1:]] == [(ids["first"], 55, 3), (ids["first"] + 1, 75, 4),
-                                                               (ids["first"] + 2, 30, 0)]
-    dossiers = {r[0]: r[4] for r in book["dossiers"].iter_rows(min_row=2, values_only=True)}
-    assert dossiers[ids["first"]] == "yes" and list(dossiers.values()).count("yes") == 1
-    assert sorted(book["broadcasts"].iter_rows(min_row=2, values_only=True)) == [("broadcast:b1", "pending", 2),
-                                                                                 ("broadcast:b1", "sent", 1)]
+    assert producers[1][3:6] == ("Hợp tác xã", "Thực phẩm", "Phường An Bình")  # names, not codes
+    assert producers[1][7] == datetime(2026, 11, 28)  # T0 03:00 UTC is 10:00 on 28/11 in Đồng Tháp: a local date
+    assert book["Nhà sản xuất"]["H2"].number_format == "DD/MM/YYYY"
+    assessments = list(book["Tự đánh giá"].iter_rows(values_only=True))
+    assert assessments[0][4:6] == ("Phần A (điểm)", "Phần B (điểm)")
+    assert [(r[0], r[6], r[7], r[8]) for r in assessments[1:]] == [
+        (ids["first"], 55, 3, "Hoàn thành"), (ids["first"] + 1, 75, 4, "Hoàn thành"), (ids["first"] + 2, 30, 0, "Hoàn thành")]
+    dossiers = {r[0]: r[5] for r in book["Hồ sơ"].iter_rows(min_row=2, values_only=True)}
+    assert dossiers[ids["first"]] == "Có" and list(dossiers.values()).count("Có") == 1
+    [announcement] = list(book["Thông báo"].iter_rows(min_row=2, values_only=True))
+    assert announcement[3:6] == ("Hội chợ OCOP", "Thực phẩm; 3★ trở lên", 2)  # the 3★ and the 4★ producer
+    # the summary sheet holds the statistics themselves: it agrees with the chat and with the other sheets
+    summary = dict(book["Tổng hợp"].iter_rows(min_row=2, values_only=True))
+    assert summary["Nhà sản xuất"] == len(producers) - 1 == 4
+    assert summary["Đã tự đánh giá"] == len(assessments) - 1 == 3
+    assert summary["Hồ sơ lần đầu: đủ giấy tờ"] == 1 and summary["Xã/phường: Phường An Bình"] == 2
+    await chat.press("stats:show")
+    assert f"Nhà sản xuất: {summary['Nhà sản xuất']}" in chat.text
+    assert f"{summary['Hồ sơ lần đầu: đã bắt đầu']} đã bắt đầu, {summary['Hồ sơ lần đầu: đủ giấy tờ']} đủ giấy tờ" in chat.text
     replies = await chat.press("export:make:csv")
     [archive] = [r.attachment for r in replies if r.attachment is not None]
     with zipfile.ZipFile(io.BytesIO(archive.data)) as files:
-        assert sorted(files.namelist()) == ["assessments.csv", "broadcasts.csv", "dossiers.csv", "producers.csv"]
-        assert "HTX 503" in files.read("producers.csv").decode("utf-8-sig")
+        assert sorted(files.namelist()) == ["assessments.csv", "broadcasts.csv", "dossiers.csv", "producers.csv",
+                                            "summary.csv"]
+        text = files.read("producers.csv").decode("utf-8-sig")
+        assert "HTX 503" in text and "28/11/2026" in text
     actions = [r.getMessage() for r in caplog.records if r.name == "ocop.officer"]
     assert len(actions) == 2 and all('"action": "export"' in line for line in actions)
     assert "0900000" not in caplog.text and "HTX 50" not in caplog.text  # logs never hold phones or names
+
+
+async def test_the_export_of_one_year_keeps_that_year_only(officer_app: App) -> None:
+    ids = await seed(officer_app)
+    async with officer_app.sessions() as session, session.begin():
+        late = datetime(2027, 1, 3, 2, 0, tzinfo=UTC)
+        session.add(Assessment(user_id=ids["first"] + 3, rule_set="qd26-2026", product_set="7", answers={},
+                               status="done", total=80, stars=4, part_points={}, started_at=late, updated_at=late,
+                               finished_at=late))
+    chat = await officer(officer_app)
+    await chat.press("export:ask")
+    replies = await chat.click("Excel năm 2026")
+    [document] = [r.attachment for r in replies if r.attachment is not None]
+    assert document.name == "ocop-bao-cao-2026.xlsx"
+    book = load_workbook(io.BytesIO(document.data))
+    assert len(list(book["Tự đánh giá"].iter_rows(min_row=2))) == 3  # the 2027 assessment is not in 2026's report
+    summary = dict(book["Tổng hợp"].iter_rows(min_row=2, values_only=True))
+    assert summary["Năm"] == 2026 and summary["Đã tự đánh giá"] == 3
 
 
 def test_cli_calendar_import_list_and_export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # noqa: ANN001
@@ -239,9 +278,13 @@ def test_cli_calendar_import_list_and_export(tmp_path: Path, monkeypatch: pytest
                       "2027-03-01  han-bao-cao-quy-i-2027-03-01  Hạn báo cáo quý I"]
     assert main(["export", "--format", "xlsx", "--out", str(tmp_path / "out")]) == 0
     [path] = (tmp_path / "out").glob("*.xlsx")
-    assert load_workbook(path).sheetnames == ["producers", "assessments", "dossiers", "broadcasts"]
+    assert load_workbook(path).sheetnames == ["Tổng hợp", "Nhà sản xuất", "Tự đánh giá", "Hồ sơ", "Thông báo"]
+    assert main(["export", "--format", "xlsx", "--year", "2026", "--locale", "en", "--out", str(tmp_path / "en")]) == 0
+    [path] = (tmp_path / "en").glob("*.xlsx")
+    assert path.name == "ocop-bao-cao-2026.xlsx"
+    assert load_workbook(path).sheetnames == ["Summary", "Producers", "Self-assessments", "Dossiers", "Announcements"]
     assert main(["export", "--format", "csv", "--out", str(tmp_path / "csv")]) == 0
-    assert len(list((tmp_path / "csv").glob("*.csv"))) == 4
+    assert len(list((tmp_path / "csv").glob("*.csv"))) == 5
 
 
 async def test_an_officer_creates_previews_and_sends_the_bulletin_in_chat(officer_app: App) -> None:
@@ -252,11 +295,20 @@ async def test_an_officer_creates_previews_and_sends_the_bulletin_in_chat(office
     chat = await officer(officer_app)
     await chat.press("officer:menu")
     await chat.click("Bản tin thị trường")
-    month_label = chat.labels()[0]  # "Tháng MM/YYYY": this month
+    assert len(chat.labels()) == 12 + 1  # two months back, this one, nine ahead; and the menu
+    await chat.send("13/2027")
+    assert "Chưa hiểu tháng này" in chat.text
+    await chat.send("3/2031")  # any month can be typed
+    assert "Bản tin tháng 03/2031" in chat.text
+    await chat.press("officer_bulletin:start")
+    month_label = chat.labels()[2]  # "Tháng MM/YYYY": this month
     month = "-".join(reversed(month_label.removeprefix("Tháng ").split("/")))
     await chat.click(month_label)
     await chat.send("product,market,unit,price,last_price\nXoài,Chợ Cao Lãnh,kg,nhiều,1\n")
-    assert "Chưa dùng được" in chat.text  # a bad price: explained, asked again
+    assert "Chưa dùng được" in chat.text  # a bad price: explained in the officer's language, asked again
+    assert "dòng 2: cột price “nhiều” không phải số tiền" in chat.text
+    await chat.send("product,market,unit,price,last_price\n")
+    assert "có dòng tiêu đề nhưng chưa có dòng giá nào" in chat.text and "header" not in chat.text
     await chat.send("product,market,unit,price,last_price\nXoài cát Hòa Lộc,Chợ Cao Lãnh,kg,42000,38000\n")
     replies = await chat.send("Giá xoài tăng nhờ nhu cầu cuối năm.")
     [chart] = [r.attachment for r in replies if r.attachment is not None]
@@ -266,7 +318,7 @@ async def test_an_officer_creates_previews_and_sends_the_bulletin_in_chat(office
         [bulletin] = (await session.execute(select(Bulletin))).scalars().all()
         assert bulletin.month == month and bulletin.scheduled_at is None
     await chat.click("Gửi ngay")
-    assert f"tháng {month} sẽ được gửi" in chat.text
+    assert f"tháng {month_label.removeprefix('Tháng ')} sẽ được gửi" in chat.text  # MM/YYYY, never 2026-12
     async with officer_app.sessions() as session:
         [bulletin] = (await session.execute(select(Bulletin))).scalars().all()
         assert bulletin.scheduled_at is not None

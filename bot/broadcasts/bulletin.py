@@ -33,7 +33,15 @@ CAPTION_LIMIT = 1000  # Telegram photo captions stop at 1024 characters
 
 
 class BulletinError(Exception):
-    """A problem in the officer's input, with the file and line to fix."""
+    """A problem in the officer's input, with the file and line to fix. `str()` is the English sentence the
+    CLI prints; `explain(t)` is the same in the officer's language (a catalog id and its values)."""
+
+    def __init__(self, message: str, msgid: str = "", **values: Any) -> None:
+        super().__init__(message)
+        self.msgid, self.values = msgid, values
+
+    def explain(self, t: Translator) -> str:
+        return t(self.msgid, **self.values) if self.msgid else str(self)
 
 
 @dataclass(frozen=True)
@@ -56,18 +64,25 @@ class Price:
 def parse_month(value: str) -> date:
     match = MONTH.match(value.strip())
     if not match:
-        raise BulletinError(f"month {value!r} must look like YYYY-MM, e.g. 2026-11")
+        raise BulletinError(f"month {value!r} must look like YYYY-MM, e.g. 2026-11", "bulletin.err_month", month=value)
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
-def _amount(text: str, where: str, column: str) -> int:
+def month_label(month: str) -> str:
+    """"2026-12" → "12/2026", how officers and producers write a month."""
+    return f"{month[5:7]}/{month[:4]}" if MONTH.match(month) else month
+
+
+def _amount(text: str, where: str, column: str, line: int) -> int:
     cleaned = text.strip().replace(" ", "").replace(".", "").replace(",", "")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise BulletinError(f"{where}: {column} {text!r} is not a number of đồng (e.g. 85000)") from None
+        raise BulletinError(f"{where}: {column} {text!r} is not a number of đồng (e.g. 85000)", "bulletin.err_number",
+                            line=str(line), column=column, value=text) from None
     if value <= 0:
-        raise BulletinError(f"{where}: {column} must be more than 0, not {text!r}")
+        raise BulletinError(f"{where}: {column} must be more than 0, not {text!r}", "bulletin.err_positive",
+                            line=str(line), column=column, value=text)
     return int(value)
 
 
@@ -76,31 +91,38 @@ def parse_prices(text: str, name: str = "prices.csv") -> list[Price]:
     lines = [(number, line) for number, line in enumerate(text.splitlines(), 1)
              if line.strip() and not line.lstrip().startswith("#")]
     if not lines:
-        raise BulletinError(f"{name}: no price rows (columns: {', '.join(COLUMNS)})")
+        raise BulletinError(f"{name}: no price rows (columns: {', '.join(COLUMNS)})", "bulletin.err_empty",
+                            columns=",".join(COLUMNS))
     header_number, header = lines[0]
     columns = [c.strip().lower() for c in next(csv.reader([header]))]
     if tuple(columns) != COLUMNS:
-        raise BulletinError(f"{name}: line {header_number}: header must be {','.join(COLUMNS)}, not {header.strip()!r}")
+        raise BulletinError(f"{name}: line {header_number}: header must be {','.join(COLUMNS)}, not {header.strip()!r}",
+                            "bulletin.err_header", line=str(header_number), columns=",".join(COLUMNS), header=header.strip())
     prices: list[Price] = []
     seen: set[tuple[str, str]] = set()
     for number, line in lines[1:]:
         where = f"{name}: line {number}"
         cells = [c.strip() for c in next(csv.reader([line]))]
         if len(cells) != len(COLUMNS):
-            raise BulletinError(f"{where}: {len(cells)} values, expected {len(COLUMNS)} ({', '.join(COLUMNS)})")
+            raise BulletinError(f"{where}: {len(cells)} values, expected {len(COLUMNS)} ({', '.join(COLUMNS)})",
+                                "bulletin.err_cells", line=str(number), found=len(cells), expected=len(COLUMNS),
+                                columns=",".join(COLUMNS))
         product, market, unit = cells[:3]
         for column, value in (("product", product), ("market", market), ("unit", unit)):
             if not value or len(value) > 80:
-                raise BulletinError(f"{where}: {column} must be 1 to 80 characters")
+                raise BulletinError(f"{where}: {column} must be 1 to 80 characters", "bulletin.err_length",
+                                    line=str(number), column=column)
         if (product, market) in seen:
-            raise BulletinError(f"{where}: {product!r} at {market!r} is listed twice")
+            raise BulletinError(f"{where}: {product!r} at {market!r} is listed twice", "bulletin.err_twice",
+                                line=str(number), product=product, market=market)
         seen.add((product, market))
-        prices.append(Price(product, market, unit, _amount(cells[3], where, "price"),
-                            _amount(cells[4], where, "last_price")))
+        prices.append(Price(product, market, unit, _amount(cells[3], where, "price", number),
+                            _amount(cells[4], where, "last_price", number)))
     if not prices:
-        raise BulletinError(f"{name}: the header is there but no price rows follow")
+        raise BulletinError(f"{name}: the header is there but no price rows follow", "bulletin.err_no_rows")
     if len(prices) > 30:
-        raise BulletinError(f"{name}: {len(prices)} rows; a bulletin shows at most 30 (a chart stays readable)")
+        raise BulletinError(f"{name}: {len(prices)} rows; a bulletin shows at most 30 (a chart stays readable)",
+                            "bulletin.err_too_many", rows=len(prices), most=30)
     return prices
 
 
@@ -238,13 +260,15 @@ async def create_bulletin(session: AsyncSession, month: str, summary_vi: str, pr
     parse_month(month)
     prices = parse_prices(prices_csv, prices_name)
     if not summary_vi.strip():
-        raise BulletinError("the summary is empty")
+        raise BulletinError("the summary is empty", "bulletin.err_summary")
     unknown = [g for g in groups or [] if known_groups is not None and g not in known_groups]
     if unknown:
-        raise BulletinError(f"unknown product group(s) {unknown}; known: {sorted(known_groups or [])}")
+        raise BulletinError(f"unknown product group(s) {unknown}; known: {sorted(known_groups or [])}",
+                            "bulletin.err_groups", groups=", ".join(unknown))
     bulletin = await by_month(session, month)
     if bulletin is not None and bulletin.enqueued_at is not None:
-        raise BulletinError(f"the {month} bulletin has already gone out; it cannot be changed")
+        raise BulletinError(f"the {month} bulletin has already gone out; it cannot be changed", "bulletin.err_gone",
+                            month=month_label(month))
     if bulletin is None:
         bulletin = Bulletin(month=month, created_at=utcnow())
         session.add(bulletin)
@@ -262,9 +286,11 @@ async def schedule_bulletin(session: AsyncSession, settings: Settings, month: st
                             immediately: bool = False) -> Bulletin:
     bulletin = await by_month(session, month)
     if bulletin is None:
-        raise BulletinError(f"no bulletin for {month}: create it first (ocop-bot bulletin create)")
+        raise BulletinError(f"no bulletin for {month}: create it first (ocop-bot bulletin create)", "bulletin.err_missing",
+                            month=month_label(month))
     if bulletin.enqueued_at is not None:
-        raise BulletinError(f"the {month} bulletin went out already ({bulletin.enqueued_at:%Y-%m-%d %H:%M} UTC)")
+        raise BulletinError(f"the {month} bulletin went out already ({bulletin.enqueued_at:%Y-%m-%d %H:%M} UTC)",
+                            "bulletin.err_gone", month=month_label(month))
     planned = default_send_time(parse_month(month), settings.bulletin_day, settings.bulletin_hour, settings.timezone)
     bulletin.scheduled_at = now if immediately or planned < now else planned
     return bulletin

@@ -2,8 +2,10 @@
 scheduled), cancelling it, and its outcome counts. Shared by the chat flow, the CLI and the progress task.
 
 A segment is a small dict, saved in the conversation state and on the broadcast row:
-  {"commune": code, "group": code, "type": code, "stars": "3", "dossier": "complete"|"incomplete"}
-Every key is optional; an empty segment is every producer who agreed to use the bot.
+  {"commune": code, "group": code, "type": code, "stars": "3+", "dossier": "complete"|"incomplete"}
+Every key is optional and the keys combine (commune AND group AND stars…); an empty segment is every
+producer who agreed to use the bot. Stars are a range, "3+" (3★ and above), or one exact value, "3" (how
+broadcasts were stored before ranges; "0" is "no star yet": knocked out or under 3★).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.content import Content
 from bot.core.messages import Purpose
 from bot.core.outbox import PENDING, SENDING, SKIPPED, enqueue, outbox_row
+from bot.pushes.quiet import after_quiet_hours
 from bot.pushes.reminders import Reminders
 from db.models import Assessment, Broadcast, BroadcastMedia, OutboxMessage, Profile, User, utcnow
 
@@ -26,6 +29,7 @@ SEGMENT_KEYS = ("commune", "group", "type", "stars", "dossier")
 DOSSIER_VALUES = ("complete", "incomplete")
 SCHEDULED, RUNNING, DONE, CANCELLED = "scheduled", "running", "done", "cancelled"
 FINISHED_ASSESSMENT = ("done", "knocked_out")
+STARS_VALUES = ("0", "1", "2", "3", "4", "5", "1+", "2+", "3+", "4+", "5+")
 
 
 class BroadcastError(Exception):
@@ -44,7 +48,7 @@ def check_segment(segment: dict[str, Any], content: Content) -> dict[str, str]:
     """The segment with known keys and values only; raises BroadcastError naming what is wrong."""
     known = {
         "commune": set(content.communes.by_code), "group": set(content.programme.group_by_code),
-        "type": set(content.programme.producer_type_by_code), "stars": {"0", "1", "2", "3", "4", "5"},
+        "type": set(content.programme.producer_type_by_code), "stars": set(STARS_VALUES),
         "dossier": set(DOSSIER_VALUES),
     }
     clean: dict[str, str] = {}
@@ -55,6 +59,20 @@ def check_segment(segment: dict[str, Any], content: Content) -> dict[str, str]:
             raise BroadcastError(f"unknown {key} {value!r}")
         clean[key] = str(value)
     return clean
+
+
+def stars_match(stars: int, wanted: str) -> bool:
+    """Whether a producer's projected stars fit the filter: "3+" is 3 and above, "3" exactly 3."""
+    if wanted.endswith("+"):
+        return stars >= int(wanted[:-1])
+    return stars == int(wanted)
+
+
+def goes_out_at(due_at: datetime, settings: Any) -> datetime:
+    """When a broadcast due at `due_at` really starts: the delivery worker holds pushes in quiet hours
+    (OCOP_QUIET_START–OCOP_QUIET_END local), so one due inside them goes at their end. Compare with
+    `due_at` to warn the officer before they confirm."""
+    return after_quiet_hours(due_at, settings.timezone, settings.quiet_start, settings.quiet_end)
 
 
 async def latest_stars(session: AsyncSession, user_ids: list[int]) -> dict[int, int]:
@@ -82,7 +100,7 @@ async def recipients(session: AsyncSession, content: Content, segment: dict[str,
     ids = [u.id for u in users]
     if segment.get("stars") not in (None, "") and ids:
         stars = await latest_stars(session, ids)
-        users = [u for u in users if u.id in stars and stars[u.id] == int(segment["stars"])]
+        users = [u for u in users if u.id in stars and stars_match(stars[u.id], str(segment["stars"]))]
     if segment.get("dossier") and users:
         incomplete = await Reminders(None, content, None, "UTC", (time(0), time(0))).incomplete_dossiers(  # type: ignore[arg-type]
             session, [u.id for u in users])

@@ -10,7 +10,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.broadcasts.media import MediaError, describe_media, media_info, read_file, size_text, store_media
-from bot.broadcasts.operations import CANCELLED, DONE, BroadcastError, cancel, counts, create_broadcast, get
+from bot.broadcasts.operations import (
+    CANCELLED,
+    DONE,
+    BroadcastError,
+    cancel,
+    counts,
+    create_broadcast,
+    get,
+    goes_out_at,
+)
 from bot.broadcasts.progress import progress_numbers
 from bot.cli.support import run_in_transaction
 from db.audit import audit
@@ -23,8 +32,10 @@ def add_commands(commands: Any) -> None:
     b_actions = broadcast.add_subparsers(title="broadcast commands", metavar="ACTION")
     send = b_actions.add_parser("send", help="create a broadcast; the running bot sends it")
     send.add_argument("--text", required=True)
-    send.add_argument("--segment", nargs="*", default=[], metavar="KEY=VALUE",
-                      help="commune=CODE group=CODE type=CODE stars=0-5 dossier=complete|incomplete")
+    # "extend": `--segment a=1 --segment b=2` and `--segment a=1 b=2` both keep every filter (they combine).
+    send.add_argument("--segment", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
+                      help="commune=CODE group=CODE type=CODE stars=N+ (N stars and above) or stars=N (exactly N) "
+                      "dossier=complete|incomplete; repeat it or list several: they all apply")
     send.add_argument("--at", help="local time YYYY-MM-DD HH:MM (default: now)")
     attach = send.add_mutually_exclusive_group()
     attach.add_argument("--photo", metavar="FILE", help="send this JPG or PNG photo with the text (up to 10 MB; "
@@ -55,13 +66,25 @@ def parse_at(text: str | None, timezone: str) -> datetime:
         raise BroadcastError(f"--at {text!r} must look like 2026-12-01 08:00 (local time)") from None
 
 
-async def _send(app: Any, session: Any, args: argparse.Namespace) -> int:
-    segment = {}
-    for item in args.segment:
+def parse_segment(items: list[str]) -> dict[str, str]:
+    """KEY=VALUE items into one segment (every key applies); a key given twice is an error, not a silent pick."""
+    segment: dict[str, str] = {}
+    for item in items:
         key, sep, value = item.partition("=")
         if not sep:
             raise BroadcastError(f"--segment {item!r} must be KEY=VALUE")
+        if key.strip() in segment:
+            raise BroadcastError(f"--segment {key.strip()} is given twice; a filter takes one value")
         segment[key.strip()] = value.strip()
+    return segment
+
+
+def local(moment: datetime, timezone: str) -> str:
+    return f"{moment.astimezone(ZoneInfo(timezone)):%Y-%m-%d %H:%M} ({timezone})"
+
+
+async def _send(app: Any, session: Any, args: argparse.Namespace) -> int:
+    segment = parse_segment(args.segment)
     due = parse_at(args.at, app.settings.timezone)
     media, note = None, ""
     if args.photo or args.document:  # checked before anything is written: a bad file creates nothing
@@ -76,8 +99,13 @@ async def _send(app: Any, session: Any, args: argparse.Namespace) -> int:
         details["media"] = {k: media[k] for k in ("name", "mime", "size")}
     await audit(session, None, "broadcast.create", details)
     with_file = f", with {describe_media(media)}{note}" if media else ""
-    print(f"broadcast {broadcast.id}: {broadcast.total} recipients, due {due:%Y-%m-%d %H:%M %Z}{with_file}; "
+    zone = app.settings.timezone
+    print(f"broadcast {broadcast.id}: {broadcast.total} recipients, due {local(due, zone)}{with_file}; "
           "the running bot (`ocop-bot run`) sends it")
+    starts = goes_out_at(due, app.settings)
+    if starts != due:
+        print(f"note: that is in quiet hours ({app.settings.quiet_start:%H:%M}-{app.settings.quiet_end:%H:%M}); "
+              f"it will start going out at {local(starts, zone)}")
     return 0
 
 

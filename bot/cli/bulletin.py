@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -92,6 +93,7 @@ async def _preview(app: Any, session: AsyncSession, args: argparse.Namespace) ->
 async def _send(app: Any, session: AsyncSession, args: argparse.Namespace) -> int:
     bulletin = await schedule_bulletin(session, app.settings, args.month, now=utcnow(), immediately=args.now)
     count = len(await subscribers(session, bulletin))
-    print(f"bulletin {bulletin.month} goes out at {bulletin.scheduled_at:%Y-%m-%d %H:%M} UTC to the producers "
+    when = bulletin.scheduled_at.astimezone(ZoneInfo(app.settings.timezone))  # type: ignore[union-attr]
+    print(f"bulletin {bulletin.month} goes out at {when:%Y-%m-%d %H:%M} ({app.settings.timezone}) to the producers "
           f"subscribed then (now: {count}); the running bot (`ocop-bot run`) sends it")
     return 0

@@ -53,6 +53,15 @@ class Settings(BaseSettings):
     # due one has waited longer than this many minutes (quiet hours excepted)
     outbox_backlog_max: int = Field(default=5000, ge=1)
     outbox_backlog_minutes: int = Field(default=30, ge=1)
+    # the officers' web console (bot/web/, README "Officers' web console"): off unless enabled; the secret
+    # signs session cookies (never logged); the base URL is what sign-in links start with (the public
+    # HTTPS address behind the proxy; default OCOP_WEBHOOK_URL, else http://OCOP_HTTP_HOST:OCOP_HTTP_PORT)
+    web_enabled: bool = False
+    web_secret: str = Field(default="", repr=False)
+    web_base_url: str = ""
+    web_link_minutes: int = Field(default=10, ge=1, le=60)
+    web_session_hours: int = Field(default=8, ge=1, le=72)
+    web_trust_forwarded: bool = False  # behind a proxy: the client address is the last X-Forwarded-For entry
 
     @field_validator("officers", mode="before")
     @classmethod
@@ -100,6 +109,18 @@ class Settings(BaseSettings):
                 raise ConfigError(f"OCOP_{name.upper()} is not set: find it in the Zalo developer console (docs/zalo.md).")
         if self.zalo_max_buttons < 1 or self.zalo_max_age < 1:
             raise ConfigError("OCOP_ZALO_MAX_BUTTONS and OCOP_ZALO_MAX_AGE must be positive numbers.")
+
+    def require_web(self) -> None:
+        """Stop the start when the web console is enabled without a strong secret, naming the variable."""
+        if self.web_enabled and len(self.web_secret) < 32:
+            raise ConfigError("OCOP_WEB_SECRET must be at least 32 random characters when OCOP_WEB_ENABLED is set "
+                              "(e.g. `python3 -c 'import secrets; print(secrets.token_urlsafe(48))'`).")
+
+    @property
+    def web_url(self) -> str:
+        """Where officers reach the console: https://bot.example.org/web (no trailing slash)."""
+        base = self.web_base_url or self.webhook_url or f"http://{self.http_host}:{self.http_port}"
+        return base.rstrip("/") + "/web"
 
     @property
     def is_sqlite(self) -> bool:

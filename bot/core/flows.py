@@ -250,7 +250,10 @@ class Run:
 
     def skip_button(self, question: Question) -> Button:
         """Skipping is the "no" of a question that may be skipped: typed "không" presses it."""
-        return self.ctx.button(question.skip or "", *self.payload("skip", question.id), means=NO)
+        label = question.skip
+        if label is None:
+            raise ValueError(f"question {question.id} may not be skipped")
+        return self.ctx.button(label, *self.payload("skip", question.id), means=NO)
 
     def default_screen(self, question: Question) -> Screen:
         t, flow = self.ctx.t, self.flow

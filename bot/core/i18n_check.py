@@ -16,6 +16,9 @@ from bot.core.i18n import LOCALES
 KEYWORDS = {"t": (1,), "N_": (1,), "reply": (1,), "button": (1,), "show_menu": (2,), "show_summary": (2,)}
 CODE_DIRS = ("bot", "handlers")
 _PLACEHOLDER = re.compile(r"{(\w+)}")
+# Jinja templates of the web console call the same translator: {{ t("web.nav_inbox") }}.
+TEMPLATE_DIRS = ("bot/web/templates",)
+_TEMPLATE_CALL = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_]+)["']\s*[,)]""")
 _ROOT = Path(__file__).resolve().parents[2]  # the checkout: bot/ and handlers/ live here
 
 
@@ -28,6 +31,11 @@ def code_msgids(root: Path = _ROOT) -> dict[str, str]:
         ):
             if isinstance(message, str) and message:
                 found.setdefault(message, f"{folder}/{filename}:{lineno}")
+    for folder in TEMPLATE_DIRS:
+        for path in sorted((root / folder).glob("*.html")):
+            for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                for msgid in _TEMPLATE_CALL.findall(line):
+                    found.setdefault(msgid, f"{folder}/{path.name}:{lineno}")
     return found
 
 

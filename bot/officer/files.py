@@ -5,80 +5,109 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.content import Content
 from bot.core.i18n import Translator
-from bot.officer.reports import Statistics
+from bot.officer.reports import Statistics, named
+from bot.officer.yearly import Export
 
 FORMATS = ("xlsx", "csv")
 
 
-def xlsx_bytes(tables: dict[str, list[list[Any]]]) -> bytes:
-    """One sheet per table, header row first."""
+def xlsx_bytes(export: Export) -> bytes:
+    """One sheet per table, header row first (bold, frozen), dates shown as local dd/mm/yyyy."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
-    for name, rows in tables.items():
-        sheet = book.create_sheet(name)
+    for key, rows in export.tables.items():
+        sheet = book.create_sheet(export.titles.get(key, key)[:31])  # Excel's limit on sheet names
         for row in rows:
             sheet.append(row)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, datetime):
+                    cell.number_format = "DD/MM/YYYY HH:MM"
+                elif isinstance(cell.value, date):
+                    cell.number_format = "DD/MM/YYYY"
+        for column in sheet.columns:
+            width = max(len(str(c.value or "")) for c in column)
+            sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 50)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
+def _cell(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return value
+
+
 def csv_bytes(rows: list[list[Any]]) -> bytes:
     """UTF-8 with a BOM, so spreadsheet programs on Windows read Vietnamese correctly."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
+    csv.writer(buffer).writerows([[_cell(v) for v in row] for row in rows])
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def zip_of_csv(tables: dict[str, list[list[Any]]]) -> bytes:
+def zip_of_csv(export: Export) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, rows in tables.items():
+        for name, rows in export.tables.items():
             archive.writestr(f"{name}.csv", csv_bytes(rows))
     return buffer.getvalue()
 
 
-def write_export(tables: dict[str, list[list[Any]]], out: Path, fmt: str, stem: str) -> list[Path]:
+def write_export(export: Export, out: Path, fmt: str, stem: str) -> list[Path]:
     """The CLI's files: one workbook, or one CSV per table."""
     out.mkdir(parents=True, exist_ok=True)
     if fmt == "xlsx":
         path = out / f"{stem}.xlsx"
-        path.write_bytes(xlsx_bytes(tables))
+        path.write_bytes(xlsx_bytes(export))
         return [path]
     paths = []
-    for name, rows in tables.items():
+    for name, rows in export.tables.items():
         path = out / f"{stem}-{name}.csv"
         path.write_bytes(csv_bytes(rows))
         paths.append(path)
     return paths
 
 
-def stats_chart(stats: Statistics, t: Translator) -> bytes:
-    """A PNG with three panels: producers by product group, projected stars, outbox outcomes."""
+def stats_chart(stats: Statistics, content: Content, t: Translator) -> bytes:
+    """A PNG with four panels, names not codes: producers by commune and by product group, projected
+    stars, outbox outcomes."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(8, 9), dpi=90)
-    panels = figure.subplots(3, 1)
+    names = named(stats, content, t)
+    figure = Figure(figsize=(8, 11), dpi=90)
+    panels = figure.subplots(4, 1)
     series = [
-        (t("officer_tools.chart_groups"), dict(stats.by_group.most_common())),
-        (t("officer_tools.chart_stars"), {f"{k}★" if k != "0" else "0": v for k, v in sorted(stats.stars.items())}),
-        (t("officer_tools.chart_outbox"), {f"{s}/{st}": n for (s, st), n in sorted(stats.outbox.items())}),
+        (t("officer_tools.chart_communes"), names["communes"][:10]),
+        (t("officer_tools.chart_groups"), names["groups"]),
+        (t("officer_tools.chart_stars"), names["stars"]),
+        (t("officer_tools.chart_outbox"), names["outbox"]),
     ]
     for axes, (title, values) in zip(panels, series, strict=True):
-        labels, counts = list(values) or ["-"], list(values.values()) or [0]
-        axes.barh(range(len(labels)), counts, color="#2e7d32")
+        labels, numbers = [n for n, _ in values] or ["-"], [c for _, c in values] or [0]
+        axes.barh(range(len(labels)), numbers, color="#2e7d32")
         axes.set_yticks(range(len(labels)), labels, fontsize=8)
         axes.invert_yaxis()
         axes.set_title(title, fontsize=10)
+        for y, n in enumerate(numbers):
+            axes.text(n, y, f" {t.number(n)}", va="center", fontsize=7)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

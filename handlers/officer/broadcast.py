@@ -21,11 +21,19 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from bot.broadcasts.operations import BroadcastError, MediaGone, check_segment, create_broadcast, recipients
+from bot.broadcasts.operations import (
+    BroadcastError,
+    MediaGone,
+    check_segment,
+    create_broadcast,
+    goes_out_at,
+    recipients,
+)
 from bot.broadcasts.source import broadcast_parts
 from bot.core.context import Context, payload
 from bot.core.i18n import N_
 from bot.core.messages import Button, Kind
+from bot.officer.labels import DOSSIER_LABELS, segment_value
 from db.audit import audit
 from db.models import Profile
 from handlers.officer.broadcast_file import attached_line, preview_attachment, receive_file, remove_file
@@ -38,21 +46,10 @@ TYPED_TIME = re.compile(r"^\s*(\d{1,2})/(\d{1,2})\s+(\d{1,2})[:hH](\d{2})\s*$")
 DIMENSIONS = {"commune": N_("broadcast.dim_commune"), "group": N_("broadcast.dim_group"),
               "type": N_("broadcast.dim_type"), "stars": N_("broadcast.dim_stars"),
               "dossier": N_("broadcast.dim_dossier")}
-DOSSIER_LABELS = {"complete": N_("broadcast.dossier_complete"), "incomplete": N_("broadcast.dossier_incomplete")}
 
 
 def value_label(ctx: Context, key: str, value: str) -> str:
-    programme = ctx.content.programme
-    if key == "commune":
-        commune = ctx.content.communes.by_code.get(value)
-        return commune.name if commune else value
-    if key == "group" and value in programme.group_by_code:
-        return ctx.t.content(programme.group_by_code[value].label)
-    if key == "type" and value in programme.producer_type_by_code:
-        return ctx.t.content(programme.producer_type_by_code[value].label)
-    if key == "stars":
-        return ctx.t("broadcast.stars_value", stars=int(value))
-    return ctx.t(DOSSIER_LABELS[value]) if value in DOSSIER_LABELS else value
+    return segment_value(ctx.content, ctx.t, key, value)
 
 
 def describe(ctx: Context, segment: dict[str, str]) -> str:
@@ -141,7 +138,7 @@ async def dimension_values(ctx: Context, key: str) -> list[str]:
         return [g.code for g in programme.product_groups.items]
     if key == "type":
         return [t.code for t in programme.producer_types.items]
-    return ["5", "4", "3", "2", "1", "0"] if key == "stars" else list(DOSSIER_LABELS)
+    return ["5", "4+", "3+", "2+", "1+", "0"] if key == "stars" else list(DOSSIER_LABELS)
 
 
 @router.on_button("broadcast", "dim")
@@ -264,7 +261,13 @@ async def ask_confirm(ctx: Context, due: datetime) -> None:
     rows = [[ctx.button("broadcast.confirm", "broadcast", "confirm")], [ctx.button("broadcast.edit_audience", "broadcast", "audience")],
             back_to_menu_row(ctx)]
     ctx.reply("broadcast.confirm_question", buttons=rows, count=count, when=due,
-              audience=describe(ctx, segment))
+              audience=describe(ctx, segment), quiet=quiet_note(ctx, due))
+
+
+def quiet_note(ctx: Context, due: datetime) -> str:
+    """A warning line when `due` falls in quiet hours, saying when the broadcast will really go; else ''."""
+    starts = goes_out_at(due, ctx.settings)
+    return "" if starts == due else "\n" + ctx.t("broadcast.quiet_warning", when=starts)
 
 
 @router.on_button("broadcast", "confirm")

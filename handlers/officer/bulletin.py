@@ -6,11 +6,14 @@ exactly as producers will see it → schedule or send now. Uses the same functio
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import date
 
 from bot.broadcasts.bulletin import (
     BulletinError,
     create_bulletin,
+    month_label,
+    parse_month,
     parse_prices,
     render_chart,
     render_parts,
@@ -30,23 +33,48 @@ SUMMARY_LIMIT = 3000
 UPLOAD_LIMIT = 200_000  # a month's price table is a few kilobytes
 
 
+MONTHS_BACK, MONTHS_AHEAD = 2, 9  # the buttons: two months back to nine ahead; any other month is typed
+TYPED_MONTH = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
+
+
+def month_firsts(today: date) -> list[date]:
+    start = today.year * 12 + today.month - 1 - MONTHS_BACK
+    return [date((start + i) // 12, (start + i) % 12 + 1, 1) for i in range(MONTHS_BACK + 1 + MONTHS_AHEAD)]
+
+
 @router.on_button("officer_bulletin", "start")
 async def start_bulletin(ctx: Context) -> None:
-    """Asks which month the bulletin is for (this month or next)."""
+    """Asks which month the bulletin is for: a button per month around this one, or any month typed MM/YYYY."""
     ctx.clear_flow()
-    today = local_today(ctx)
-    firsts = [date(today.year, today.month, 1), date(today.year + today.month // 12, today.month % 12 + 1, 1)]
-    buttons = [ctx.button("officer_tools.bul_month", "officer_bulletin", "month", first.isoformat()[:7], month=first.strftime("%m/%Y"))
-               for first in firsts]
-    ctx.reply("officer_tools.bul_pick_month", buttons=[buttons, back_to_menu_row(ctx)])
+    ctx.go("officer_bulletin", "month")
+    buttons = [ctx.button("officer_tools.bul_month", "officer_bulletin", "month", first.isoformat()[:7],
+                          month=first.strftime("%m/%Y")) for first in month_firsts(local_today(ctx))]
+    ctx.reply("officer_tools.bul_pick_month", buttons=[*[buttons[i:i + 3] for i in range(0, len(buttons), 3)],
+                                                        back_to_menu_row(ctx)])
+
+
+@router.on_answer("officer_bulletin", "month")
+async def type_month(ctx: Context) -> None:
+    """A month typed as MM/YYYY (any month); asked again when it is not one."""
+    match = TYPED_MONTH.match(ctx.text)
+    if not match or not 1 <= int(match.group(1)) <= 12:
+        ctx.reply("officer_tools.bul_bad_month", buttons=[back_to_menu_row(ctx)])
+        return
+    ask_prices(ctx, f"{match.group(2)}-{int(match.group(1)):02d}")
 
 
 @router.on_button("officer_bulletin", "month")
 async def pick_month(ctx: Context) -> None:
     """Keeps the month; the next text is the price table."""
-    month = ctx.arg if len(ctx.arg) == 7 and ctx.arg[4] == "-" else ""
+    try:
+        ask_prices(ctx, parse_month(ctx.arg).isoformat()[:7])
+    except BulletinError:
+        ctx.reply("menu.stale_button", buttons=[back_to_menu_row(ctx)])
+
+
+def ask_prices(ctx: Context, month: str) -> None:
     ctx.go("officer_bulletin", "prices", month=month)
-    ctx.reply("officer_tools.bul_prices", buttons=[back_to_menu_row(ctx)])
+    ctx.reply("officer_tools.bul_prices", buttons=[back_to_menu_row(ctx)], month=month_label(month))
 
 
 @router.on_answer("officer_bulletin", "prices")
@@ -59,7 +87,7 @@ async def type_prices(ctx: Context) -> None:
     try:
         parse_prices(text, "chat")
     except BulletinError as exc:
-        ctx.reply("officer_tools.bul_bad_prices", buttons=[back_to_menu_row(ctx)], error=str(exc))
+        ctx.reply("officer_tools.bul_bad_prices", buttons=[back_to_menu_row(ctx)], error=exc.explain(ctx.t))
         return
     ctx.go("officer_bulletin", "summary", prices=text)
     ctx.reply("officer_tools.bul_summary", buttons=[back_to_menu_row(ctx)])
@@ -88,7 +116,7 @@ async def type_summary(ctx: Context) -> None:
                                          prices_name="chat")
     except BulletinError as exc:
         ctx.clear_flow()
-        ctx.reply("officer_tools.bul_bad_prices", buttons=[back_to_menu_row(ctx)], error=str(exc))
+        ctx.reply("officer_tools.bul_bad_prices", buttons=[back_to_menu_row(ctx)], error=exc.explain(ctx.t))
         return
     chart = await asyncio.to_thread(render_chart, bulletin, ctx.t)
     for part in render_parts(bulletin, ctx.t, chart):
@@ -110,9 +138,9 @@ async def send_bulletin(ctx: Context) -> None:
                                            immediately=ctx.arg == "now")
     except BulletinError as exc:
         ctx.clear_flow()
-        ctx.reply("officer_tools.bul_bad_prices", buttons=[back_to_menu_row(ctx)], error=str(exc))
+        ctx.reply("officer_tools.bul_bad_prices", buttons=[back_to_menu_row(ctx)], error=exc.explain(ctx.t))
         return
     record_officer_action(ctx.repos.session, ctx.user.id, "bulletin_scheduled", {"month": bulletin.month})
     ctx.clear_flow()
-    ctx.reply("officer_tools.bul_scheduled", buttons=[back_to_menu_row(ctx)], month=bulletin.month,
+    ctx.reply("officer_tools.bul_scheduled", buttons=[back_to_menu_row(ctx)], month=month_label(bulletin.month),
               when=bulletin.scheduled_at)

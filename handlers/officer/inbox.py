@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.core.context import Context
 from bot.core.i18n import N_
+from bot.officer.inbox import askers
 from db.questions import ANSWERED, OPEN
 from handlers.officer.guard import officer_router
 from handlers.officer.replies import LIST_LIMIT, ticket_line
@@ -22,7 +23,8 @@ async def show_inbox(ctx: Context) -> None:
     """Lists the tickets of the chosen filter (open when unknown) with Reply buttons and the other filters."""
     which = ctx.arg if ctx.arg in FILTERS else OPEN
     tickets, total = await ctx.repos.tickets.filtered(which, ctx.user.id, LIST_LIMIT)
-    lines = [ticket_line(ctx.t, ticket) for ticket in tickets] or [ctx.t("handoff.no_tickets")]
+    who = await askers(ctx.repos.session, ctx.content, tickets)
+    lines = [ticket_line(ctx.t, ticket, who.get(ticket.id)) for ticket in tickets] or [ctx.t("handoff.no_tickets")]
     rows = [[ctx.button("handoff.reply_to", "inbox", "reply", tk.id, number=str(tk.id), item_number=tk.id)]
             for tk in tickets if tk.status == OPEN]
     rows.append([ctx.button(label, "inbox", "list", key) for key, label in FILTERS.items() if key != which])

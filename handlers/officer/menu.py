@@ -33,6 +33,7 @@ OFFICER_MENU: list[OfficerEntry] = [
     OfficerEntry(N_("officer_tools.bulletin"), "officer_bulletin:start"),
     OfficerEntry(N_("officer_tools.stats"), "stats:show"),
     OfficerEntry(N_("officer_tools.export"), "export:ask"),
+    OfficerEntry(N_("web.menu"), "web:link"),
     OfficerEntry(N_("roles.menu"), "roles:menu", admin_only=True),
     OfficerEntry(N_("roles.audit_menu"), "audit:list", admin_only=True),
 ]

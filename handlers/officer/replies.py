@@ -7,14 +7,13 @@ from __future__ import annotations
 from bot.content.text import clean_user_text
 from bot.core.context import Context
 from bot.core.i18n import N_, Translator
-from bot.core.messages import Button, Outgoing
 from bot.core.typed import payload_id
+from bot.officer.inbox import ANSWER_LIMIT, AnswerRefused, Asker, answer_ticket, askers
 from db.models import Ticket
 from db.questions import ANSWERED, OPEN
 from handlers.officer.guard import officer_router
 from handlers.producer.menu import back_to_menu_row
 
-ANSWER_LIMIT = 2000
 LIST_LIMIT = 10
 PREVIEW = 120  # characters of a question or answer shown in the ticket list
 
@@ -75,14 +74,13 @@ async def send_answer(ctx: Context) -> None:
     ticket = await open_ticket_from(ctx, ctx.data.get("ticket"))
     if ticket is None:
         return
-    if not await ctx.repos.tickets.answer(ticket.id, ctx.user.id, answer, ctx.now):
+    try:
+        ticket, producer_id, message = await answer_ticket(ctx.repos.session, ctx.i18n, ctx.settings.default_locale,
+                                                           ticket.id, ctx.user.id, answer, ctx.now)
+    except AnswerRefused:
         ctx.reply("handoff.already_answered", buttons=[back_to_menu_row(ctx)], number=str(ticket.id))
         return
-    producer = await ctx.repos.users.by_id(ticket.user_id)
-    if producer is not None:
-        t = ctx.i18n.translator(producer.locale or ctx.settings.default_locale)
-        text = t("handoff.answer_for_producer", number=str(ticket.id), question=ticket.question, answer=answer)
-        ctx.push(producer.id, Outgoing(text=text, buttons=((Button(t("menu.back"), "menu:open"),),)))
+    ctx.push(producer_id, message)
     ctx.clear_flow()
     ctx.reply("handoff.answer_sent", number=str(ticket.id))
     await list_tickets(ctx, OPEN)
@@ -104,7 +102,8 @@ async def list_tickets(ctx: Context, status: str) -> None:
     """Shows up to ten tickets of one status; open ones with a Reply button each."""
     tickets = await ctx.repos.tickets.latest(status, LIST_LIMIT)
     total = await ctx.repos.tickets.count(status)
-    lines = [ticket_line(ctx.t, ticket) for ticket in tickets] or [ctx.t("handoff.no_tickets")]
+    who = await askers(ctx.repos.session, ctx.content, tickets)
+    lines = [ticket_line(ctx.t, ticket, who.get(ticket.id)) for ticket in tickets] or [ctx.t("handoff.no_tickets")]
     title = ctx.t(N_("handoff.open_title") if status == OPEN else N_("handoff.answered_title"), count=total)
     rows = [[ctx.button("handoff.reply_to", "inbox", "reply", tk.id, number=str(tk.id), item_number=tk.id)]
             for tk in tickets if status == OPEN]  # "#12 · …": typing 12 answers ticket 12
@@ -114,12 +113,19 @@ async def list_tickets(ctx: Context, status: str) -> None:
     ctx.reply_text("\n\n".join([title, *lines]), buttons=[*rows, back_to_menu_row(ctx)])
 
 
-def ticket_line(t: Translator, ticket: Ticket) -> str:
+def ticket_line(t: Translator, ticket: Ticket, asker: Asker | None = None) -> str:
+    """One ticket in a list: number, time, who asked (organisation, commune, phone), the question."""
     question = _shorten(ticket.question)
     if ticket.status == OPEN:
-        return t("handoff.line_open", number=str(ticket.id), when=ticket.created_at, question=question)
-    return t("handoff.line_answered", number=str(ticket.id), when=ticket.answered_at or ticket.created_at,
-             question=question, answer=_shorten(ticket.answer or ""))
+        line = t("handoff.line_open", number=str(ticket.id), when=ticket.created_at, question=question)
+    else:
+        line = t("handoff.line_answered", number=str(ticket.id), when=ticket.answered_at or ticket.created_at,
+                 question=question, answer=_shorten(ticket.answer or ""))
+    if asker is None:
+        return line
+    first, _, rest = line.partition("\n")
+    return "\n".join([first, t("officer_tools.asked_by", who=asker.line(t)), rest]) if rest else \
+        f"{first}\n{t('officer_tools.asked_by', who=asker.line(t))}"
 
 
 def _shorten(text: str) -> str:
