@@ -18,11 +18,21 @@ from typing import Protocol
 
 from pydantic import field_validator, model_validator
 
-from bot.content.base import ContentModel, Sourced, UText, load_model
+from bot.content.base import (
+    ContentError,
+    ContentErrors,
+    ContentModel,
+    Sourced,
+    UText,
+    load_model,
+    parse_model,
+    read_yaml,
+)
 from bot.content.text import N_, fold
 
 NAME = "faq"
 FILE = "faq.yaml"
+EXAMPLES_FILE = "faq_examples.yaml"
 
 MIN_ENTRIES = 60
 """Fewer entries than this means the file was cut short (a bad merge, a truncated edit)."""
@@ -197,9 +207,27 @@ class FaqEntry(Sourced):
         return self
 
 
+class Examples(ContentModel):
+    """Questions as producers typed them, by the entry that answers them (content/faq_examples.yaml):
+    the search matches new questions against them too. Not shown to anyone, so not translated."""
+
+    examples: dict[str, list[str]] = {}
+
+    @field_validator("examples")
+    @classmethod
+    def _examples_not_blank(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for entry_id, texts in value.items():
+            if not texts or any(not fold(t) for t in texts):
+                raise ValueError(f"{entry_id}: examples must be a list of non-blank questions")
+            if len({fold(t) for t in texts}) != len(texts):
+                raise ValueError(f"{entry_id}: the same example twice")
+        return value
+
+
 class Faq(ContentModel):
     entries: list[FaqEntry]
     synonyms: dict[str, str] = {}
+    examples: dict[str, list[str]] = {}  # from EXAMPLES_FILE, checked against the entries in load()
 
     @field_validator("synonyms")
     @classmethod
@@ -249,4 +277,11 @@ class Faq(ContentModel):
 
 
 def load(root: Path) -> Faq:
-    return load_model(Faq, root / FILE)
+    faq = load_model(Faq, root / FILE)
+    path = root / EXAMPLES_FILE
+    if not path.exists():
+        return faq
+    examples = parse_model(Examples, read_yaml(path), path).examples
+    if unknown := sorted(set(examples) - set(faq.by_id)):
+        raise ContentErrors([ContentError(path, f"examples.{entry_id}", "no FAQ entry has this id") for entry_id in unknown])
+    return faq.model_copy(update={"examples": examples})

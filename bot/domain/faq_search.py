@@ -1,6 +1,7 @@
 """Ranked FAQ retrieval for questions typed on a phone: pure Python, no I/O, built once per loaded FAQ.
 
 How a question is matched (each step is there because producers type that way):
+- the questions producers typed before (content/faq_examples.yaml) count as a field of their entry;
 - folded (no diacritics, lowercase, no punctuation): "hồ sơ" and "ho so" are the same words;
 - abbreviations expanded with the FAQ's synonyms ("hs" → "ho so", "attp" → "an toan thuc pham");
 - a word the FAQ never uses is corrected to the closest word it does use (edit distance 1, or 2 for
@@ -54,6 +55,12 @@ share of the entries holding its rarer syllable; "nhiều mẫu" or "có nhắc"
 CLOSE = 0.8
 EN_SCALE = 1.4
 """The English index has no keywords field, so its scores run lower for an equally good match."""
+EXAMPLES_WEIGHT = 0.5
+"""Questions producers typed (content/faq_examples.yaml, the labelled sets' FAQ rows) are a field of their entry,
+weighing less than its own question and keywords. Chosen by cross-validation on the labelled sets (bench/faq.py,
+each part without its own examples): 0 → top-1 91.0 %, wrong 2.6 %; 0.5 → 92.3 %, 2.7 %; 1 → 92.1 %, 3.1 %;
+2 → 92.3 %, 3.5 %; 3 → 91.8 %, 3.8 %. Scoring each example on its own (nearest question) or re-ranking by the
+closest example's similarity did no better and was dropped."""
 RERANK = 8  # how many of the best entries the similarity re-ranking looks at
 SIMILARITY_BOOST = 0.3
 """A match's score grows by up to this share with its question's and keywords' similarity to the text."""
@@ -63,8 +70,8 @@ scores high, but should not outrank an entry that explains the whole question.""
 """When the second entry scores at least CLOSE × the first and is good enough too, the two are too close
 to tell: the bot asks which one was meant."""
 
-VI_FIELDS = {"question": 3.0, "keywords": 2.5, "answer": 0.5}
-EN_FIELDS = {"question": 3.0, "answer": 0.5}
+VI_FIELDS = {"question": 3.0, "keywords": 2.5, "examples": EXAMPLES_WEIGHT, "answer": 0.5}
+EN_FIELDS = {"question": 3.0, "examples": EXAMPLES_WEIGHT, "answer": 0.5}
 
 # English words that carry no meaning for matching (Vietnamese function words are left to IDF: many
 # of them are also content syllables, "co" is both "có" and "cỏ").
@@ -295,13 +302,16 @@ class FaqIndex:
         self.vietnamese = _Index(VI_FIELDS)
         self.english = _Index(EN_FIELDS, by_prefix=True)
         for entry in faq.entries:
+            examples = faq.examples.get(entry.id, [])
             self.vietnamese.add({
                 "question": [self._vi_words(entry.question)],
                 "keywords": [self._vi_words(k) for k in entry.keywords],
+                "examples": [self._vi_words(e) for e in examples if not _is_english(e)],
                 "answer": [self._vi_words(entry.answer)],
             })
             self.english.add({
                 "question": [_en_words(english(entry.question))],
+                "examples": [_en_words(e) for e in examples if _is_english(e)],
                 "answer": [_en_words(english(entry.answer))],
             })
         self.vietnamese.finish()
@@ -326,7 +336,7 @@ class FaqIndex:
         words = self._vi_words(text)
         # An English question's small words ("the", "can", "my") are Vietnamese syllables too ("thế", "cần",
         # "Mỹ"): in the Vietnamese index they would only add noise, so they are left out there.
-        if sum(w in _EN_MARKERS for w in fold(text).split()) >= 2:
+        if _is_english(text):
             words = [w for w in words if w not in _EN_STOP and w not in _EN_FUNCTION]
         # English function words are not counted in the Vietnamese index either: keywords hold a few
         # English words ("documents"), and "what", "do", "for" say nothing of the topic in any language.
@@ -377,6 +387,10 @@ class FaqIndex:
                 return Confident(second.entry_id, second.confidence, (top.entry_id,))
             return Ambiguous((top.entry_id, second.entry_id), top.confidence)
         return Confident(top.entry_id, top.confidence, also)
+
+
+def _is_english(text: str) -> bool:
+    return sum(w in _EN_MARKERS for w in fold(text).split()) >= 2
 
 
 def _rank(match: Match) -> float:
