@@ -101,11 +101,17 @@ def stats_chart(stats: Statistics, content: Content, t: Translator) -> bytes:
         (t("officer_tools.chart_outbox"), names["outbox"]),
     ]
     for axes, (title, values) in zip(panels, series, strict=True):
-        labels, numbers = [n for n, _ in values] or ["-"], [c for _, c in values] or [0]
+        axes.set_title(title, fontsize=10)
+        if not values:  # an empty panel says so, rather than draw one bar of 0 on an axis running below zero
+            axes.set_axis_off()
+            axes.text(0.5, 0.5, t("officer_tools.chart_empty"), ha="center", va="center", fontsize=9,
+                      transform=axes.transAxes)
+            continue
+        labels, numbers = [n for n, _ in values], [c for _, c in values]
         axes.barh(range(len(labels)), numbers, color="#2e7d32")
         axes.set_yticks(range(len(labels)), labels, fontsize=8)
         axes.invert_yaxis()
-        axes.set_title(title, fontsize=10)
+        axes.xaxis.get_major_locator().set_params(integer=True)  # counts: no 0.5 producers
         for y, n in enumerate(numbers):
             axes.text(n, y, f" {t.number(n)}", va="center", fontsize=7)
     figure.tight_layout()
