@@ -238,6 +238,7 @@ def diagram(content: Content) -> Iterable[tuple[str, str, Sequence[Question]]]:
 FORMS = Flow(
     FLOW, open_forms, save_answer, finish, keep=N_("forms.keep"), back=N_("forms.back"),
     retype=N_("forms.choose_button"), render=render, after_change=back_to_summary, variants=diagram,
+    facts=tuple(fact for _, fact in NAME_FIXES.values()),
 )
 flow_buttons.register(router, FORMS)
 
