@@ -130,6 +130,13 @@ async def test_evidence_stored_listed_replaced_bundled_and_deleted(database: Dat
             await user.send_file(photo(seed=4), "chưa được lưu")
             assert len(await stored(app)) == 2
 
+            # Mẫu 01/02 in chat: a file is not an answer (nothing stored), a typed name is; paused at the next question
+            await user.callback("forms:open", "người đại diện theo pháp luật")
+            await user.send_file(photo(seed=6), "không phải câu trả lời")
+            await user.at(await user._wait_reply("người đại diện theo pháp luật"))  # the question again
+            assert len(await stored(app)) == 2
+            await user.at(await user.send("Trần Văn Hai", "Chức vụ"))
+
             # the dossier ZIP as a document
             api.clear_calls()
             api.push_callback(USER, "forms:zip")
@@ -142,7 +149,7 @@ async def test_evidence_stored_listed_replaced_bundled_and_deleted(database: Dat
             assert [n.split("/")[1][:3] for n in evidence] == ["01_", "02_"]
             assert "giay-dkkd" in evidence[0] and evidence[0].endswith(".pdf")
             mau02 = archive.read(next(n for n in names if n.startswith("Mau02") and n.endswith(".docx")))
-            assert in_order(docx_text(mau02), "Phần I", "HTX Sen Vàng", "Phần II", "Phần III", "TỔNG CỘNG",
+            assert in_order(docx_text(mau02), "Phần I", "HTX Sen Vàng", "Trần Văn Hai", "Phần II", "Phần III", "TỔNG CỘNG",
                             "Phần IV", "PHỤ LỤC", "giay-dkkd")
             assert docx_line(mau02, "a) Giấy đăng ký kinh doanh: ").endswith("□")  # not answered: left unticked
             assert any(n.startswith("Mau01") and n.endswith(".pdf") for n in names)

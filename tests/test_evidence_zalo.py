@@ -7,15 +7,18 @@ with nothing stored, a file replaced, the forms sent as Zalo files (a Zalo OA se
 from __future__ import annotations
 
 import itertools
+from collections.abc import AsyncIterator
 
+import pytest
 from sqlalchemy import func, select
 
 from db.models import EvidenceUpload
 from tests.broadcast_files import office_zip, photo
+from tests.conftest import Database
 from tests.fakes.zalo_api import FakeZaloApi
 from tests.test_evidence_telegram import finished_assessment, stored
 from tests.test_forms_render import docx_text, in_order
-from tests.zalo_driver import ZaloBot, ZaloUser, api, bot, fixture  # noqa: F401 - pytest fixtures
+from tests.zalo_driver import ZaloBot, ZaloUser, api, fixture, running_zalo, zalo_settings  # noqa: F401 - fixtures
 
 USER = "2468458835296117922"
 _ids = itertools.count(1)
@@ -32,6 +35,14 @@ async def send_file(user: ZaloUser, api: FakeZaloApi, data: bytes, name: str) ->
     await user._deliver(fixture("file", sender={"id": USER}, message={
         "msg_id": f"f{next(_ids):019d}", "attachments": [{"type": "file", "payload": {
             "url": url, "name": name, "size": str(len(data)), "type": name.rsplit(".", 1)[-1]}}]}))
+
+
+@pytest.fixture
+async def bot(database: Database, api: FakeZaloApi) -> AsyncIterator[ZaloBot]:
+    """The bot on the stand-in Zalo API, with room for two evidence files per producer."""
+    running = await running_zalo(database, api, zalo_settings(database, api, evidence_quota_files=2))
+    yield running
+    await running.stop()
 
 
 async def test_evidence_and_forms_over_zalo(bot: ZaloBot, api: FakeZaloApi) -> None:
@@ -56,6 +67,14 @@ async def test_evidence_and_forms_over_zalo(bot: ZaloBot, api: FakeZaloApi) -> N
     assert "Đã thay tệp" in user.text
     [(target, mime, _)] = await stored(bot.app)
     assert target == "t:dang-ky-kinh-doanh" and mime.endswith("wordprocessingml.document")
+
+    await send_image(user, api, photo(seed=7))
+    assert "Đã lưu tệp" in user.text
+    await send_image(user, api, photo(seed=8))  # a third file: over the quota of two, nothing stored
+    assert "Đã đạt giới hạn lưu (2 tệp" in user.text and len(await stored(bot.app)) == 2
+    await user.press("Quay lại mục")
+    await user.press("Xoá 2")
+    assert "Đã xoá tệp" in user.text
 
     await user.send("menu")
     await send_image(user, api, photo(seed=5))  # outside an evidence step

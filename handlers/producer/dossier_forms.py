@@ -22,7 +22,7 @@ from bot.core import flow_buttons, flows
 from bot.core.context import Context, Router
 from bot.core.flows import SKIPPED, Flow, Msg, Opened, Option, Question, Run, Screen, When
 from bot.core.i18n import N_
-from bot.core.messages import NO, YES
+from bot.core.messages import NO, YES, Kind
 from bot.forms import lacks_diacritics
 from db.evidence import form_answers, save_form_answer
 from handlers.producer.menu import back_to_menu_row
@@ -241,6 +241,22 @@ FORMS = Flow(
     facts=tuple(fact for _, fact in NAME_FIXES.values()),
 )
 flow_buttons.register(router, FORMS)
+_typed_answer = router.answers[(FLOW, "*")]
+
+
+async def answer_or_refuse_file(ctx: Context) -> None:
+    """A photo or document sent while a forms question waits: not an answer and not stored; the question again."""
+    if ctx.inbound.kind is Kind.FILE:
+        ctx.reply("forms.file_not_answer")
+        run = await flows.open_run(ctx, FORMS)
+        if run is not None:
+            await run.resume()
+        return
+    await _typed_answer(ctx)
+
+
+answer_or_refuse_file.takes_text = _typed_answer.takes_text  # type: ignore[attr-defined]
+router.answers[(FLOW, "*")] = answer_or_refuse_file
 
 
 @router.on_button(FLOW, "open")
