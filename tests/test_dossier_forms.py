@@ -158,3 +158,19 @@ async def test_forms_need_consent_and_stale_buttons_change_nothing(app: App, cha
     user, _ = await user_row(app)
     async with app.sessions() as session:
         assert await form_answers(session, user.id) == {}
+
+
+async def test_an_english_user_is_told_the_forms_stay_vietnamese(app: App, chat: Chat) -> None:
+    await chat.start()
+    await chat.click("English")
+    await chat.click("I agree")
+    await chat.send("Lotus Coop")
+    await chat.press("forms:open")
+    assert "Part I" in chat.text and "legal representative" in chat.text
+    await chat.send("Trần Thị Lan")
+    assert "position" in chat.text
+    await chat.press("forms:docs")
+    assert "official Vietnamese forms" in chat.replies[0].text
+    assert all(r.text.isascii() or "Mẫu 0" in r.text for r in chat.replies)  # English, but the forms' own names
+    mau02 = next(v for k, v in attachments(chat.replies).items() if k.startswith("Mau02") and k.endswith(".docx"))
+    assert in_order(docx_text(mau02), "BÁO CÁO TỰ ĐÁNH GIÁ VỀ SẢN PHẨM", "Lotus Coop", "Trần Thị Lan", "Phần IV")
