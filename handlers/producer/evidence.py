@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.channels.limits import file_receive_limit
 from bot.core.context import Context, Router
 from bot.core.downloads import download
 from bot.core.i18n import N_
@@ -23,8 +24,6 @@ router = Router()
 log = logging.getLogger(__name__)
 FLOW = "evidence"
 PAGE_SIZE = 8
-PLATFORM_DOWNLOAD_BYTES = {"telegram": 20 * 1024 * 1024, "zalo": 20 * 1024 * 1024}
-"""Telegram's getFile serves bots files up to 20 MB; bot/channels/zalo.py reads at most 20 MB."""
 
 # The types a dossier takes, known by their first bytes (a name or a MIME type can say anything).
 _PK = b"PK\x03\x04"
@@ -223,8 +222,7 @@ def stored_name(ctx: Context, ext: str) -> str:
 async def fetched(ctx: Context) -> bytes | None:
     """The file's bytes when it is within the limits; None after saying why not (nothing stored)."""
     ref = ctx.inbound.file
-    limit = min(ctx.settings.evidence_max_file_bytes,
-                PLATFORM_DOWNLOAD_BYTES.get(ctx.inbound.channel, ctx.settings.evidence_max_file_bytes))
+    limit = file_receive_limit(ctx.inbound.channel, ctx.settings.evidence_max_file_bytes)
     too_big = {"limit": size_text(ctx, limit)}
     if ref is None or not ref.file_id:
         refuse(ctx, N_("evidence.unavailable"))
