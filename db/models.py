@@ -393,3 +393,37 @@ class WebSession(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+
+
+# --- the dossier as the producer files it (issue 12) ------------------------------------------------
+
+
+class DossierForm(Base):
+    """The producer's answers for Mẫu 01 and Mẫu 02 that the profile, the eligibility check and the
+    self-assessment do not hold (representative, founding date, Phần II and IV…), by question id
+    (handlers/producer/dossier_forms.py); "" is a skipped question. Removed with the user."""
+
+    __tablename__ = "dossier_forms"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class EvidenceUpload(Base):
+    """One evidence file a producer sent for a dossier item: `target` is "t:<topic key>" (a row of Mẫu 02's
+    guidance table, bot/forms/topics.py) or "c:<criterion code>" (a score-sheet item). The bytes live here,
+    so a restart or another process loses nothing; "delete my data" removes them with the user."""
+
+    __tablename__ = "evidence_uploads"
+    __table_args__ = (Index("ix_evidence_uploads_user_target", "user_id", "target"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    target: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(120))
+    mime: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.evidence import delete_all_evidence
 from db.journey_repositories import DossierRepository, EligibilityRepository, UserDateRepository
 from db.models import Assessment, ConversationState, Eligibility, ProcessedUpdate, Profile, User, utcnow
 from db.questions import FaqFeedbackRepository, TicketRepository
@@ -81,6 +82,7 @@ class UserRepository:
 
     async def delete_with_personal_data(self, user: User) -> None:
         """Forget the user entirely: profile, state and answers go with the user row (ON DELETE CASCADE)."""
+        await delete_all_evidence(self.session, user.id)
         for model in (ConversationState, Profile):
             await self.session.execute(delete(model).where(model.user_id == user.id))
         await self.session.delete(user)

@@ -34,7 +34,10 @@ def build_router() -> Router:
         bulletins,
         deadlines,
         dossier,
+        dossier_forms,
+        dossier_send,
         eligibility,
+        evidence,
         faq,
         handoff,
         menu,
@@ -44,7 +47,7 @@ def build_router() -> Router:
         settings,
     )
 
-    producer = [onboarding, profile, settings, notifications, bulletins, eligibility, dossier, deadlines,
+    producer = [onboarding, profile, settings, notifications, bulletins, eligibility, dossier, dossier_forms, dossier_send, evidence, deadlines,
                 assessment_start, assessment, assessment_result, faq, handoff, menu]
     officer = [officer_menu, inbox, replies, calendar, officer_bulletin, stats, export, broadcast, broadcast_history,
                roles, web_link]
@@ -53,7 +56,8 @@ def build_router() -> Router:
 
 def flows() -> list[Flow]:
     from handlers.producer.assessment import ASSESSMENT
+    from handlers.producer.dossier_forms import FORMS
     from handlers.producer.eligibility import ELIGIBILITY
     from handlers.producer.profile import PROFILE
 
-    return [PROFILE, ELIGIBILITY, ASSESSMENT]
+    return [PROFILE, ELIGIBILITY, ASSESSMENT, FORMS]

@@ -58,7 +58,7 @@ WEBHOOK_CASES = [
     ("location", lambda ts: inbound(Kind.LOCATION, "zalo:b8de7d84fa1b3043690c", text="Cơ sở sản xuất",
                                     latitude=10.2899, longitude=105.7563), 1),
     ("file", lambda ts: inbound(Kind.FILE, "zalo:c9f0e1d2c3b4a5968778",
-                                file=FileRef("https://f.zalo.me/hoso.pdf", "ho-so.pdf", "pdf")), 1),
+                                file=FileRef("https://f.zalo.me/hoso.pdf", "ho-so.pdf", "pdf", size=20480)), 1),
     ("submit_info", lambda ts: inbound(Kind.CONTACT, f"zalo:user_submit_info:{USER}:{ts}", phone="84912345678"), 1),
     ("unknown", lambda ts: None, 0),
 ]

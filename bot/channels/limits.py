@@ -25,3 +25,28 @@ BY_CHANNEL = {"telegram": TELEGRAM, "zalo": ZALO, "console": CONSOLE}
 def for_channel(name: str) -> Limits:
     """The platform's limits; an unknown channel gets the console's sizes with Telegram's payload bytes."""
     return BY_CHANNEL.get(name, CONSOLE)
+
+
+# Files a bot sends: Telegram takes any document up to 50 MB (Bot API sendDocument); a Zalo OA uploads
+# PDF/DOC/DOCX files up to 5 MB and images up to 1 MB (integrators' documentation, UNCONFIRMED on Zalo's own
+# pages) and no ZIP is documented, so a dossier ZIP goes only where it is known to work.
+FILE_SEND_BYTES = {"telegram": 50 * 1024 * 1024, "zalo": 5 * 1024 * 1024, "console": 50 * 1024 * 1024}
+ZIP_CHANNELS = frozenset({"telegram", "console"})
+# Files a user sends that the bot can fetch: Telegram's getFile serves bots files up to 20 MB; the Zalo
+# channel reads at most 20 MB of a file's URL (bot/channels/zalo.py DOWNLOAD_LIMIT).
+FILE_RECEIVE_BYTES = {"telegram": 20 * 1024 * 1024, "zalo": 20 * 1024 * 1024}
+
+
+def file_receive_limit(name: str, ours: int) -> int:
+    """The largest file a user may send on the channel: the platform's limit or `ours`, whichever is smaller."""
+    return min(ours, FILE_RECEIVE_BYTES.get(name, ours))
+
+
+def file_send_limit(name: str) -> int:
+    """The largest document the bot may send on the channel (bytes)."""
+    return FILE_SEND_BYTES.get(name, FILE_SEND_BYTES["console"])
+
+
+def sends_zip(name: str) -> bool:
+    """Whether the channel can send a ZIP document."""
+    return name in ZIP_CHANNELS

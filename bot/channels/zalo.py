@@ -304,7 +304,10 @@ def to_inbound(event: dict[str, Any]) -> Inbound | None:
         return Inbound(kind=Kind.FILE, file=FileRef(url, "photo.jpg", "image/jpeg", True), text=text, **base)
     if name == "user_send_file":
         url, file_name = str(payload.get("url", "")), str(payload.get("name", ""))
-        return Inbound(kind=Kind.FILE, file=FileRef(url, file_name, str(payload.get("type", ""))), text=text, **base)
+        size = str(payload.get("size", ""))  # a string in integrators' logs: lets a big file be refused unread
+        return Inbound(kind=Kind.FILE, file=FileRef(url, file_name, str(payload.get("type", "")),
+                                                    size=int(size) if size.isdigit() and len(size) < 12 else 0),
+                       text=text, **base)
     return None
 
 

@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     # due one has waited longer than this many minutes (quiet hours excepted)
     outbox_backlog_max: int = Field(default=5000, ge=1)
     outbox_backlog_minutes: int = Field(default=30, ge=1)
+    # evidence files producers send for their dossier (issue 12, README "Evidence"): one file at most this
+    # many bytes (a platform may allow less: Telegram bots download up to 20 MB), and per producer at most
+    # this many bytes and files in all
+    evidence_max_file_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    evidence_quota_bytes: int = Field(default=60 * 1024 * 1024, ge=1024)
+    evidence_quota_files: int = Field(default=40, ge=1)
     # the officers' web console (bot/web/, README "Officers' web console"): off unless enabled; the secret
     # signs session cookies (never logged); the base URL is what sign-in links start with (the public
     # HTTPS address behind the proxy; default OCOP_WEBHOOK_URL, else http://OCOP_HTTP_HOST:OCOP_HTTP_PORT)

@@ -147,6 +147,8 @@ class Flow:
     after_change: Callable[[Run, bool], Awaitable[None]] | None = None  # after changing one answer (changed?)
     variants: Callable[[Content], Iterable[tuple[str, str, Sequence[Question]]]] | None = None
     """For the diagrams: (file name, title, questions) for each form the flow takes (one per score sheet)."""
+    facts: tuple[str, ...] = ()
+    """Keys `open` adds to the answers beside the questions' own (conditions may name them; `check` knows them)."""
 
 
 # --- the walk ---------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from bot.officer.reports import (
     producers,
     statistics,
 )
+from db.evidence import counts_by_user as evidence_counts
 from db.models import Broadcast
 
 SHEETS = {"summary": N_("officer_tools.sheet_summary"), "producers": N_("officer_tools.sheet_producers"),
@@ -66,6 +67,7 @@ async def export_tables(session: AsyncSession, content: Content, t: Translator, 
     people = await producers(session, period)
     latest = await latest_assessments(session, period)
     dossiers = await dossier_status(session, content, people)
+    evidence = await evidence_counts(session)  # counts only: the files never leave the database here
     parts = sorted({part for a in latest.values() for part in (a.part_points or {})})
     yes, no = t("officer_tools.yes"), t("officer_tools.no")
     col = t
@@ -80,7 +82,7 @@ async def export_tables(session: AsyncSession, content: Content, t: Translator, 
                          col("officer_tools.col_total"), col("officer_tools.col_stars"), col("officer_tools.col_status")]],
         "dossiers": [[col("officer_tools.col_id"), col("officer_tools.col_org"), col("officer_tools.col_commune"),
                       col("officer_tools.col_items_ready"), col("officer_tools.col_items_total"),
-                      col("officer_tools.col_ready")]],
+                      col("officer_tools.col_ready"), col("officer_tools.col_evidence_files")]],
         "broadcasts": [[col("officer_tools.col_id"), col("officer_tools.col_created"), col("officer_tools.col_due"),
                         col("officer_tools.col_text"), col("officer_tools.col_audience"), col("officer_tools.col_recipients"),
                         col("officer_tools.col_sent"), col("officer_tools.col_blocked"), col("officer_tools.col_failed"),
@@ -100,7 +102,7 @@ async def export_tables(session: AsyncSession, content: Content, t: Translator, 
                                           t(ASSESSMENT_STATUS.get(a.status, a.status))])
         done, total = dossiers[user.id]
         tables["dossiers"].append([user.id, profile.org_name or "", commune, done, total,
-                                   yes if dossier_ready(done, total) else no])
+                                   yes if dossier_ready(done, total) else no, evidence.get(user.id, 0)])
     query = select(Broadcast).order_by(Broadcast.created_at, Broadcast.id)
     if (bounds := period.bounds()) is not None:
         query = query.where(Broadcast.created_at >= bounds[0], Broadcast.created_at < bounds[1])

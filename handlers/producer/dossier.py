@@ -14,6 +14,7 @@ from bot.core.context import Context, Router
 from bot.core.i18n import N_
 from bot.core.messages import NO, YES, Button
 from bot.core.typed import typed_number
+from bot.forms import topic_for_checklist_item
 from handlers.producer import dossier_dates
 from handlers.producer.journey_text import basis_line
 from handlers.producer.menu import back_to_menu_row, show_menu
@@ -132,7 +133,8 @@ async def open_dossier(ctx: Context) -> None:
     """Menu → "Dossier to prepare": asks which kind of dossier (first time, upgrade, re-evaluation)."""
     ctx.go(FLOW, "kind")
     rows = [[ctx.button(KIND_LABEL[kind], FLOW, "list", kind, 0)] for kind in KINDS]
-    ctx.reply("dossier.choose_kind", buttons=[*rows, back_to_menu_row(ctx)])
+    files = [[ctx.button("dossier.fill_forms", "forms", "open")], [ctx.button("dossier.evidence", "evidence", "open")]]
+    ctx.reply("dossier.choose_kind", buttons=[*rows, *files, back_to_menu_row(ctx)])
 
 
 @router.on_button(FLOW, "list")
@@ -179,6 +181,9 @@ async def open_item(ctx: Context) -> None:
     if item.section in MARKABLE:
         rows.append([ctx.button("dossier.have_it", FLOW, "has", kind, item.id, means=YES),
                      ctx.button("dossier.not_yet", FLOW, "no", kind, item.id, means=NO)])
+    topic = topic_for_checklist_item(item.id)
+    if topic is not None:  # its papers can be sent as evidence (handlers/producer/evidence.py)
+        rows.append([ctx.button("dossier.send_evidence", "evidence", "item", f"t:{topic.key}")])
     rows.append([ctx.button("dossier.back_to_list", FLOW, "list", kind, 0)])
     ctx.reply_text("\n\n".join(parts), buttons=[*rows, back_to_menu_row(ctx)])
 
