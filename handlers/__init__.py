@@ -18,6 +18,7 @@ def build_router() -> Router:
         broadcast,
         broadcast_history,
         calendar,
+        dossiers,
         export,
         inbox,
         replies,
@@ -34,6 +35,7 @@ def build_router() -> Router:
         bulletins,
         deadlines,
         dossier,
+        dossier_status,
         eligibility,
         faq,
         handoff,
@@ -44,9 +46,9 @@ def build_router() -> Router:
         settings,
     )
 
-    producer = [onboarding, profile, settings, notifications, bulletins, eligibility, dossier, deadlines,
+    producer = [onboarding, profile, settings, notifications, bulletins, eligibility, dossier, dossier_status, deadlines,
                 assessment_start, assessment, assessment_result, faq, handoff, menu]
-    officer = [officer_menu, inbox, replies, calendar, officer_bulletin, stats, export, broadcast, broadcast_history,
+    officer = [officer_menu, inbox, replies, dossiers, calendar, officer_bulletin, stats, export, broadcast, broadcast_history,
                roles, web_link]
     return Router().include(module.router for module in [*producer, *officer])
 

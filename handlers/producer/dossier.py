@@ -132,7 +132,8 @@ async def open_dossier(ctx: Context) -> None:
     """Menu → "Dossier to prepare": asks which kind of dossier (first time, upgrade, re-evaluation)."""
     ctx.go(FLOW, "kind")
     rows = [[ctx.button(KIND_LABEL[kind], FLOW, "list", kind, 0)] for kind in KINDS]
-    ctx.reply("dossier.choose_kind", buttons=[*rows, back_to_menu_row(ctx)])
+    status = [ctx.button("dossiers.open_status", "dossier_status", "show")]  # handlers/producer/dossier_status.py
+    ctx.reply("dossier.choose_kind", buttons=[*rows, status, back_to_menu_row(ctx)])
 
 
 @router.on_button(FLOW, "list")
