@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import exists, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Dossier, DossierEvent, Profile, User
@@ -55,7 +55,7 @@ async def listing(session: AsyncSession, status: str | None = None, commune: str
         conditions.append(Dossier.status == status)
     if commune:
         conditions.append(Profile.commune_code == commune)
-    base = select(Dossier, Profile).outerjoin(Profile, Profile.user_id == Dossier.user_id).where(and_(*conditions))
+    base = select(Dossier, Profile).outerjoin(Profile, Profile.user_id == Dossier.user_id).where(true(), *conditions)
     query = base.order_by(Dossier.updated_at.desc(), Dossier.id.desc()).limit(limit).offset(offset)
     total = select(func.count()).select_from(base.subquery())
     rows = [(dossier, profile) for dossier, profile in (await session.execute(query)).all()]
