@@ -3,13 +3,17 @@ self-assessment straight into the database, and reading what the status changes 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.app import App
 from bot.content import Content
 from db.models import Assessment, AuditEntry, Dossier, DossierEvent, Eligibility, OutboxMessage, Profile, User
+from tests.conftest import Database, make_settings
 from tests.pushes_support import T0, add_producer
 
 PRODUCT = "Bánh phồng tôm Sa Giang"
@@ -60,3 +64,11 @@ async def counted(sessions: async_sessionmaker[AsyncSession]) -> tuple[int, int,
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+@pytest.fixture
+async def officer_app(database: Database) -> AsyncIterator[App]:
+    """The bot with one officer on the console channel ("off1")."""
+    application = await App.create(make_settings(database, officers=["console:off1"]), db=database.engine())
+    yield application
+    await application.close()

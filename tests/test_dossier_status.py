@@ -6,8 +6,7 @@ the status under "Hồ sơ của tôi"; an entered certificate date drives the r
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,18 +18,10 @@ from bot.officer import dossiers as ops
 from bot.pushes.reminders import Reminders
 from db import dossier_status as rows
 from db.models import DossierEvent, OutboxMessage, UserDate
-from tests.conftest import Database, make_settings
-from tests.dossier_support import PRODUCT, counted, dossier_of, now, seed_producer
+from tests.dossier_support import PRODUCT, counted, dossier_of, now, officer_app, seed_producer  # noqa: F401
 from tests.transcript import Chat
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-@pytest.fixture
-async def officer_app(database: Database) -> AsyncIterator[App]:
-    application = await App.create(make_settings(database, officers=["console:off1"]), db=database.engine())
-    yield application
-    await application.close()
 
 
 async def seeded(app: App, chat_id: str = "p1") -> int:
@@ -52,7 +43,7 @@ async def refused(app: App, dossier_id: int, status: str, **fields: object) -> s
     return caught.value.reason
 
 
-async def test_transitions_in_order_and_every_refusal_changes_nothing(officer_app: App) -> None:
+async def test_transitions_in_order_and_every_refusal_changes_nothing(officer_app: App) -> None:  # noqa: F811
     app = officer_app
     user_id = await seeded(app)
     dossier = await dossier_of(app.sessions, user_id)
@@ -96,7 +87,7 @@ async def test_transitions_in_order_and_every_refusal_changes_nothing(officer_ap
     assert len(keys) == 6 and await counted(app.sessions) == (6, 6, 6)
 
 
-async def test_a_stale_screen_is_refused_and_a_correction_restores_the_certificate_expiry(officer_app: App) -> None:
+async def test_a_stale_screen_is_refused_and_a_correction_restores_the_certificate_expiry(officer_app: App) -> None:  # noqa: F811
     app = officer_app
     user_id = await seeded(app)
     dossier = await dossier_of(app.sessions, user_id)
@@ -121,7 +112,7 @@ async def test_a_stale_screen_is_refused_and_a_correction_restores_the_certifica
     assert await counted(app.sessions) == (6, 6, 6)  # corrections are changes too: recorded and pushed
 
 
-async def test_the_officer_walks_a_dossier_to_its_certificate_in_chat_and_the_reminders_follow(officer_app: App) -> None:
+async def test_the_officer_walks_a_dossier_to_its_certificate_in_chat_and_the_reminders_follow(officer_app: App) -> None:  # noqa: F811
     app = officer_app
     user_id = await seeded(app)
     officer = Chat(app.engine, "off1")
@@ -177,7 +168,7 @@ async def test_the_officer_walks_a_dossier_to_its_certificate_in_chat_and_the_re
     assert "🏠 Menu chính" in producer.labels()
 
 
-async def test_a_producer_forging_the_officer_buttons_is_refused_and_nothing_changes(officer_app: App) -> None:
+async def test_a_producer_forging_the_officer_buttons_is_refused_and_nothing_changes(officer_app: App) -> None:  # noqa: F811
     app = officer_app
     user_id = await seeded(app)
     dossier = await dossier_of(app.sessions, user_id)
