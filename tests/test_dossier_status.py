@@ -191,3 +191,29 @@ async def test_a_producer_forging_the_officer_buttons_is_refused_and_nothing_cha
         assert officer.text, odd
     assert (await dossier_of(app.sessions, user_id)).status == "draft"
     assert await counted(app.sessions) == (0, 0, 0)
+
+
+async def test_an_english_producer_reads_the_status_and_its_push_in_english(officer_app: App) -> None:  # noqa: F811
+    from bot.officer.dossier_push import DossierSource
+    from db.models import User
+
+    app = officer_app
+    async with app.sessions() as session, session.begin():
+        user = await seed_producer(session, app.content, "p-en", locale="en")
+        await rows.ensure_drafts(session, now())
+    dossier = await dossier_of(app.sessions, user.id)
+    await change(app, dossier.id, "filed")
+    await change(app, dossier.id, "returned", reasons="Phiếu kiểm nghiệm đã hết hạn")
+    producer = Chat(app.engine, "p-en")
+    await producer.press("dossier_status:show")
+    shown = producer.text
+    assert "Returned to be completed" in shown and "Phiếu kiểm nghiệm đã hết hạn" in shown  # the officer's words
+    assert "Tình trạng" not in shown and "Đã nộp" not in shown
+    async with app.sessions() as session:
+        row = (await session.execute(select(OutboxMessage).where(OutboxMessage.user_id == user.id)
+                                     .order_by(OutboxMessage.id.desc()))).scalars().first()
+        prepared = await DossierSource(app.i18n, app.content).prepare(session, row, await session.get(User, user.id), now())
+    [message] = prepared.parts
+    assert message.text.startswith(f"📬 Update on the OCOP dossier of {PRODUCT}")
+    assert "Status: Returned to be completed" in message.text
+    assert [b.payload for row_ in message.buttons for b in row_] == ["dossier_status:show", "menu:open"]
