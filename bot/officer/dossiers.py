@@ -235,6 +235,8 @@ async def _record(session: AsyncSession, dossier: Dossier, officer_id: int | Non
                            "by": details.get("by")})
     producer = await session.get(User, dossier.user_id)
     if producer is not None:
-        await enqueue(session, [outbox_row(SOURCE, f"{SOURCE}:{event.id}", producer, Purpose.REPLY, now,
+        # Not a reply to something the producer just said: on Zalo it is a "transaction" message (its window
+        # is longer than a consultation's), and like reminders it waits out the quiet hours.
+        await enqueue(session, [outbox_row(SOURCE, f"{SOURCE}:{event.id}", producer, Purpose.REMINDER, now,
                                            {"event": event.id})])
     return event
