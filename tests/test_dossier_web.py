@@ -99,6 +99,10 @@ async def test_an_officer_moves_a_dossier_to_its_certificate_from_the_browser(da
             expiry = await session.get(UserDate, (user.id, "ocop_certificate_expiry"))
         assert expiry is not None and expiry.value == add_months(certified_on, 36)
 
+        await browser.click("#summary a")  # the producer's page lists the dossier with its result
+        assert PRODUCT in await browser.wait_text("#producer-dossiers", "Đã có kết quả đánh giá · 4★")
+        await browser.click("#producer-dossiers a")
+        await browser.wait_text("#status", "4 sao")
         await browser.click("#mau03-docx")
         document = Document(io.BytesIO((await browser.wait_download(".docx")).read_bytes()))
         text = "\n".join(p.text for p in document.paragraphs)
