@@ -80,8 +80,9 @@ async def move(session: AsyncSession, dossier: Dossier, expected: str, values: d
 
 
 async def certified(session: AsyncSession, user_id: int, product: str | None = None) -> Dossier | None:
-    """The producer's latest dossier with a certified result (3 stars or more), for this product if given."""
-    query = select(Dossier).where(Dossier.user_id == user_id, Dossier.status == "result", Dossier.stars >= 3)
+    """The producer's latest dossier with a certificate (a result of 3 stars or more), for this product if given."""
+    query = select(Dossier).where(Dossier.user_id == user_id, Dossier.status == "result",
+                                  Dossier.certificate_date.is_not(None))
     if product:
         query = query.where(Dossier.product == product)
     query = query.order_by(Dossier.certificate_date.desc(), Dossier.id.desc()).limit(1)

@@ -63,7 +63,7 @@ def status_lines(t: Translator, content: Content, values: dict[str, Any]) -> lis
             opens, closes = calendar.reevaluation_window(expiry)
             lines += [t("dossiers.line_certificate", day=certificate), t("dossiers.line_expiry", day=expiry),
                       t("dossiers.line_reevaluation", opens=opens, closes=closes)]
-        elif int(values["stars"]) < 3:
+        elif int(values["stars"]) < content.calendar.certificate.certified_from_stars:
             lines.append(t("dossiers.line_no_certificate"))
     if status == "returned" and values.get("reasons"):
         lines.append(t("dossiers.line_reasons", reasons=str(values["reasons"])))

@@ -42,8 +42,6 @@ NEXT: dict[str, tuple[str, ...]] = {
     RESULT: (),
 }
 KINDS = ("lan-dau", "nang-hang", "danh-gia-lai")
-CERTIFIED_FROM = 3
-"""Điều 4 khoản 1 điểm a: no recognition decision and no certificate for 1 or 2 stars."""
 EXPIRY_KIND = "ocop_certificate_expiry"
 SOURCE = "dossier"
 FIELDS = ("status", "round_number", "round_year", "stars", "decision_number", "certificate_date", "reasons")
@@ -86,7 +84,12 @@ def local_today(now: datetime, timezone: str) -> date:
     return now.astimezone(ZoneInfo(timezone)).date()
 
 
-def checked_values(dossier: Dossier, change: Change, today: date) -> dict[str, Any]:
+def certified_from(content: Content) -> int:
+    """The fewest stars with a decision and certificate (calendar.yaml, Điều 4 khoản 1 điểm a: none for 1–2)."""
+    return content.calendar.certificate.certified_from_stars
+
+
+def checked_values(dossier: Dossier, change: Change, today: date, certified: int = 3) -> dict[str, Any]:
     """The columns to set for `change`, or DossierRefused with the reason. Fields of later steps are cleared
     when the dossier moves back (a returned dossier filed again starts a new round)."""
     if change.status not in NEXT.get(dossier.status, ()):
@@ -107,18 +110,18 @@ def checked_values(dossier: Dossier, change: Change, today: date) -> dict[str, A
             raise DossierRefused(N_("dossiers.refused_reasons"))
         values["reasons"] = reasons
     elif change.status == RESULT:
-        values.update(result_values(change, today))
+        values.update(result_values(change, today, certified))
     if change.status != RETURNED:
         values["reasons"] = None
     return values
 
 
-def result_values(change: Change, today: date) -> dict[str, Any]:
-    """Stars 1–5; from 3 stars a decision number and a certificate date not in the future; below 3 neither."""
+def result_values(change: Change, today: date, certified: int) -> dict[str, Any]:
+    """Stars 1–5; from `certified` stars (3) a decision number and a certificate date not in the future; below 3 neither."""
     if change.stars is None or not 1 <= change.stars <= 5:
         raise DossierRefused(N_("dossiers.refused_stars"))
     decision = clean_user_text(change.decision_number or "", DECISION_LIMIT)
-    if change.stars < CERTIFIED_FROM:
+    if change.stars < certified:
         if decision or change.certificate_date:
             raise DossierRefused(N_("dossiers.refused_no_certificate"))
         return {"stars": change.stars, "decision_number": None, "certificate_date": None}
@@ -141,7 +144,7 @@ async def change_status(session: AsyncSession, content: Content, dossier_id: int
         raise DossierRefused(N_("dossiers.refused_unknown"))
     if expected is not None and dossier.status != expected:
         raise DossierRefused(N_("dossiers.refused_moved"))
-    values = checked_values(dossier, change, local_today(now, timezone))
+    values = checked_values(dossier, change, local_today(now, timezone), certified_from(content))
     before = snapshot(dossier)
     if not await rows.move(session, dossier, before["status"], {**values, "updated_at": now}):
         raise DossierRefused(N_("dossiers.refused_moved"))
@@ -197,7 +200,7 @@ async def start_next(session: AsyncSession, dossier_id: int, kind: str, officer_
     dossier = await rows.by_id(session, dossier_id)
     if dossier is None:
         raise DossierRefused(N_("dossiers.refused_unknown"))
-    if kind not in KINDS[1:] or dossier.status != RESULT or (dossier.stars or 0) < CERTIFIED_FROM:
+    if kind not in KINDS[1:] or dossier.status != RESULT or dossier.certificate_date is None:
         raise DossierRefused(N_("dossiers.refused_next"))
     follow = Dossier(user_id=dossier.user_id, product=dossier.product, kind=kind, status=DRAFT, previous_id=dossier.id,
                      certified_stars=dossier.stars, created_at=now, updated_at=now)

@@ -49,7 +49,7 @@ async def dossier_page(page: Page, dossier_id: int, notice: str = "", status: in
         kind=kind_name(page.t, dossier.kind), lines=status_lines(page.t, content, ops.snapshot(dossier)),
         history=await rows.events(page.db, dossier.id, limit=50), status_name=lambda s: status_name(page.t, s),
         next_steps=[(s, page.t(STATUS_LABEL[s])) for s in ops.NEXT[dossier.status]],
-        undoable=await ops.undoable(page.db, dossier), certified=(dossier.stars or 0) >= ops.CERTIFIED_FROM,
+        undoable=await ops.undoable(page.db, dossier), certified=dossier.certificate_date is not None,
         this_year=page.now.astimezone(page.t.tz).year)
 
 

@@ -93,7 +93,7 @@ async def show_dossier(ctx: Context, dossier: Dossier, notice: str = "") -> None
     target = await ops.undoable(ctx.repos.session, dossier)
     if target is not None:
         buttons.append([ctx.button("dossiers.undo", FLOW, "undo", dossier.id, target.id)])
-    if dossier.status == ops.RESULT and (dossier.stars or 0) >= ops.CERTIFIED_FROM:
+    if dossier.status == ops.RESULT and dossier.certificate_date is not None:
         buttons.append([ctx.button("dossiers.start_upgrade", FLOW, "next", dossier.id, "nang-hang"),
                         ctx.button("dossiers.start_reevaluation", FLOW, "next", dossier.id, "danh-gia-lai")])
     buttons.append([ctx.button("dossiers.mau03", FLOW, "m03", dossier.id)])
@@ -172,7 +172,7 @@ async def press_stars(ctx: Context) -> None:
     if ctx.state.flow != FLOW or ctx.state.step != ops.RESULT or stars is None or not 1 <= stars <= 5:
         ctx.reply("menu.stale_button", buttons=[list_row(ctx), back_to_menu_row(ctx)])
         return
-    if stars < ops.CERTIFIED_FROM:
+    if stars < ops.certified_from(ctx.content):
         await apply(ctx, ops.Change(ops.RESULT, stars=stars))
         return
     ctx.go(FLOW, "decision", stars=stars)
