@@ -9,6 +9,7 @@ from bot.app import App
 from bot.broadcasts.bulletin import BulletinSource
 from bot.broadcasts.source import BroadcastSource
 from bot.core.outbox import DirectSource, Source
+from bot.officer.dossier_push import DossierSource
 from bot.pushes.delivery import DeliveryWorker
 from bot.pushes.ratelimit import share_budget
 from bot.pushes.reminders import Reminders
@@ -22,7 +23,8 @@ def build_sources(app: App) -> dict[str, Source]:
                                                          (settings.quiet_start, settings.quiet_end))
     bulletins = app.extras.get("bulletins") or BulletinSource(app.i18n)
     app.extras.update(reminders=reminders, bulletins=bulletins)
-    return {"reminder": reminders, "bulletin": bulletins, "broadcast": BroadcastSource(), "direct": DirectSource()}
+    return {"reminder": reminders, "bulletin": bulletins, "broadcast": BroadcastSource(), "direct": DirectSource(),
+            "dossier": DossierSource(app.i18n, app.content)}
 
 
 async def start_pushes(app: App, channels: Mapping[str, Any]) -> tuple[PushScheduler, DeliveryWorker]:

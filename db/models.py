@@ -427,3 +427,51 @@ class EvidenceUpload(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- the dossier's way to the certificate (issue 12, item 4) -----------------------------------------
+
+
+class Dossier(Base):
+    """One product dossier on its way to the certificate (QĐ 26 Điều 7): draft → filed at the commune →
+    forwarded to the province (with the commune's Mẫu 03) → evaluated in round N → result (stars, decision
+    number, certificate date) or returned with reasons. Officers set it (bot/officer/dossiers.py); each
+    change is a DossierEvent. `kind` is the checklist kind (lan-dau, nang-hang, danh-gia-lai);
+    `certified_stars` what the product held when this dossier started (an upgrade or re-evaluation)."""
+
+    __tablename__ = "dossiers"
+    __table_args__ = (Index("ix_dossiers_status_updated", "status", "updated_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    product: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(24), default="lan-dau")
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    round_number: Mapped[int | None] = mapped_column(Integer)
+    round_year: Mapped[int | None] = mapped_column(Integer)
+    stars: Mapped[int | None] = mapped_column(Integer)
+    decision_number: Mapped[str | None] = mapped_column(String(64))
+    certificate_date: Mapped[date | None]
+    reasons: Mapped[str | None] = mapped_column(Text)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("dossiers.id", ondelete="SET NULL"))
+    certified_stars: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DossierEvent(Base):
+    """One change of a dossier's status: who (officer, None from the command line), when, from and to which
+    status, the officer's note, and the dossier's fields before and after (`details`), so a correction
+    can restore them. Its push to the producer is the outbox row "dossier:{id}"."""
+
+    __tablename__ = "dossier_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    from_status: Mapped[str] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    correction: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

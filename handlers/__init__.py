@@ -18,6 +18,7 @@ def build_router() -> Router:
         broadcast,
         broadcast_history,
         calendar,
+        dossiers,
         export,
         inbox,
         replies,
@@ -36,6 +37,7 @@ def build_router() -> Router:
         dossier,
         dossier_forms,
         dossier_send,
+        dossier_status,
         eligibility,
         evidence,
         faq,
@@ -47,9 +49,10 @@ def build_router() -> Router:
         settings,
     )
 
-    producer = [onboarding, profile, settings, notifications, bulletins, eligibility, dossier, dossier_forms, dossier_send, evidence, deadlines,
+    producer = [onboarding, profile, settings, notifications, bulletins, eligibility, dossier, dossier_status, dossier_forms,
+                dossier_send, evidence, deadlines,
                 assessment_start, assessment, assessment_result, faq, handoff, menu]
-    officer = [officer_menu, inbox, replies, calendar, officer_bulletin, stats, export, broadcast, broadcast_history,
+    officer = [officer_menu, inbox, replies, dossiers, calendar, officer_bulletin, stats, export, broadcast, broadcast_history,
                roles, web_link]
     return Router().include(module.router for module in [*producer, *officer])
 

@@ -62,9 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--dir", help="content folder to check (default: OCOP_CONTENT_DIR or the bundled one)")
     check.set_defaults(func=_content_check)
 
-    from bot.cli import broadcast, bulletin, calendar, deliver, diagrams, evidence, export, officer
+    from bot.cli import broadcast, bulletin, calendar, deliver, diagrams, dossier, evidence, export, officer
 
-    for group in (bulletin, officer, broadcast, calendar, export, evidence, deliver, diagrams):
+    for group in (bulletin, officer, broadcast, calendar, export, evidence, deliver, diagrams, dossier):
         group.add_commands(commands)
     return parser
 

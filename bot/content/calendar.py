@@ -117,6 +117,8 @@ class CertificateRules(Sourced):
     reevaluation_opens_days_before: Annotated[int, Field(ge=1)]
     reevaluation_closes_days_before: Annotated[int, Field(ge=0)]
     reevaluation_processing_days: Annotated[int, Field(ge=1)]
+    certified_from_stars: Annotated[int, Field(ge=1, le=5)] = 3
+    """The fewest stars that get a recognition decision and a certificate (none for 1 or 2 stars)."""
     text: UText
 
     @model_validator(mode="after")

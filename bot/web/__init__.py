@@ -16,10 +16,21 @@ from bot.web.console import Console, Routes, build
 
 
 def routes() -> Routes:
-    from bot.web import broadcasts, bulletin, calendar, dashboard, exports, inbox, officers, producers, signin
+    from bot.web import (
+        broadcasts,
+        bulletin,
+        calendar,
+        dashboard,
+        dossiers,
+        exports,
+        inbox,
+        officers,
+        producers,
+        signin,
+    )
 
     table = Routes()
-    for module in (signin, dashboard, producers, broadcasts, inbox, calendar, bulletin, exports, officers):
+    for module in (signin, dashboard, producers, dossiers, broadcasts, inbox, calendar, bulletin, exports, officers):
         module.add_routes(table)
     return table
 

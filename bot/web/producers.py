@@ -11,10 +11,12 @@ from bot.broadcasts.operations import BroadcastError, check_segment, latest_star
 from bot.content.documents import checklist
 from bot.content.text import fold
 from bot.core.i18n import N_
+from bot.officer.dossier_text import status_name as dossier_status_name
 from bot.officer.labels import commune_name, group_name, type_name
 from bot.officer.reports import FIRST_DOSSIER, outbox_label
 from bot.web.console import Page, Routes, whole_number
 from bot.web.segments import segment_choices, segment_from
+from db.dossier_status import for_user as dossiers_of
 from db.models import Assessment, DossierItem, OutboxMessage, Profile, Ticket, User, UserDate
 
 LIST_LIMIT = 200
@@ -68,6 +70,7 @@ async def show_producer(page: Page) -> web.StreamResponse:
     return page.render("producer.html", user=user, profile=profile, assessments=assessments, items=items,
                        status_name=lambda code: page.t(ASSESSMENT_STATUS[code]) if code in ASSESSMENT_STATUS else code,
                        marks=marks, ready=sum(1 for item in items if marks.get(item.id)), dates=dates, tickets=tickets, sent=sent,
+                       dossiers=await dossiers_of(page.db, user.id), dossier_status=lambda s: dossier_status_name(page.t, s),
                        commune=commune_name(content, profile.commune_code) if profile and profile.commune_code else "",
                        group=group_name(content, page.t, profile.product_group) if profile and profile.product_group else "",
                        kind=type_name(content, page.t, profile.producer_type) if profile and profile.producer_type else "")

@@ -29,6 +29,7 @@ OFFICER_MENU: list[OfficerEntry] = [
     OfficerEntry(N_("broadcast.menu"), "broadcast:new"),
     OfficerEntry(N_("broadcast.history"), "broadcast:history"),
     OfficerEntry(N_("officer.tickets"), "inbox:list:open"),
+    OfficerEntry(N_("dossiers.menu"), "odossier:list:all:0"),
     OfficerEntry(N_("officer_tools.calendar"), "calendar:list"),
     OfficerEntry(N_("officer_tools.bulletin"), "officer_bulletin:start"),
     OfficerEntry(N_("officer_tools.stats"), "stats:show"),

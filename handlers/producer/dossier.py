@@ -133,8 +133,9 @@ async def open_dossier(ctx: Context) -> None:
     """Menu → "Dossier to prepare": asks which kind of dossier (first time, upgrade, re-evaluation)."""
     ctx.go(FLOW, "kind")
     rows = [[ctx.button(KIND_LABEL[kind], FLOW, "list", kind, 0)] for kind in KINDS]
+    status = [ctx.button("dossiers.open_status", "dossier_status", "show")]  # handlers/producer/dossier_status.py
     files = [[ctx.button("dossier.fill_forms", "forms", "open")], [ctx.button("dossier.evidence", "evidence", "open")]]
-    ctx.reply("dossier.choose_kind", buttons=[*rows, *files, back_to_menu_row(ctx)])
+    ctx.reply("dossier.choose_kind", buttons=[*rows, status, *files, back_to_menu_row(ctx)])
 
 
 @router.on_button(FLOW, "list")
