@@ -89,7 +89,8 @@ def _chat(args: argparse.Namespace) -> int:
     async def chat() -> None:
         app = await App.create(Settings())
         try:
-            await ConsoleChannel(app.engine.handle, user_id=args.user).run()
+            try_later = app.i18n.translator(app.settings.default_locale)("error.try_later")
+            await ConsoleChannel(app.engine.handle, user_id=args.user, try_later_text=try_later).run()
         finally:
             await app.close()
 
