@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="OCOP_", env_file=".env", extra="ignore")
 
     database_url: str = DEFAULT_SQLITE_URL
+    # start-up: how long to wait for an unreachable database (retrying, one line per try) before giving up
+    db_startup_wait_seconds: float = Field(default=60.0, ge=0)
     telegram_token: str = ""
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_file_url: str = "https://api.telegram.org/file/bot"
