@@ -180,7 +180,8 @@ class Engine:
                 limits=limits,
             )
             await self.route(ctx)
-            pushes = await route_pushes(repos, ctx.pushes, inbound.channel if limits.delivers_pushes else None)
+            pushes = await route_pushes(repos, ctx.pushes, inbound.channel if limits.delivers_pushes else None,
+                                        about=user.id)
             if ctx.forget_user:
                 await repos.users.delete_with_personal_data(user)
             else:
