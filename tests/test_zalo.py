@@ -12,6 +12,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
 from bot.channels.base import SendError, SendFailure
@@ -267,7 +268,8 @@ async def test_expired_token_is_refreshed_and_the_message_resent_once(bot: ZaloB
     assert api.refreshes == 2 and [m.text for m in api.sent] == ["first", "second"]
     async with bot.app.sessions() as session:
         row = await session.get(ZaloToken, api.app_id)
-    assert row is not None and row.access_token == api.sent[-1].token  # stored before use
+    assert row is not None and bot.channel.client.store.cipher.open(row.access_token) == api.sent[-1].token  # stored before use
+    assert api.sent[-1].token not in row.access_token + row.refresh_token, "stored encrypted"
 
 
 async def test_token_expiring_in_the_middle_of_a_bulk_send(bot: ZaloBot, api: FakeZaloApi) -> None:
@@ -400,5 +402,11 @@ def test_settings_name_the_missing_zalo_secret() -> None:
         Settings(_env_file=None, zalo_app_id="1", zalo_app_secret="s").require_zalo()  # type: ignore[call-arg]
     with pytest.raises(ConfigError, match="OCOP_ZALO_APP_SECRET"):
         Settings(_env_file=None, zalo_app_id="1", zalo_oa_secret="o").require_zalo()  # type: ignore[call-arg]
-    Settings(_env_file=None, zalo_app_id="1", zalo_app_secret="s", zalo_oa_secret="o").require_zalo()  # type: ignore[call-arg]
+    with pytest.raises(ConfigError, match="OCOP_ZALO_TOKEN_KEY"):
+        Settings(_env_file=None, zalo_app_id="1", zalo_app_secret="s", zalo_oa_secret="o").require_zalo()  # type: ignore[call-arg]
+    with pytest.raises(ConfigError, match="OCOP_ZALO_TOKEN_KEY is not a Fernet key"):
+        Settings(_env_file=None, zalo_app_id="1", zalo_app_secret="s", zalo_oa_secret="o",  # type: ignore[call-arg]
+                 zalo_token_key="short").require_zalo()
+    Settings(_env_file=None, zalo_app_id="1", zalo_app_secret="s", zalo_oa_secret="o",  # type: ignore[call-arg]
+             zalo_token_key=Fernet.generate_key().decode()).require_zalo()
 
