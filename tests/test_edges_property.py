@@ -265,3 +265,11 @@ def test_zalo_signature_is_checked_before_the_body_is_parsed(sqlite_database: Da
         loop.run_until_complete(bot.stop())
         loop.run_until_complete(api.__aexit__(None, None, None))
         loop.close()
+
+
+def test_only_ascii_digits_are_numbers_in_web_ids_and_export_years() -> None:
+    from bot.web.console import whole_number
+    from handlers.officer.export import parse_choice
+
+    assert [whole_number(t) for t in ("12", "١", "２", "²", "9" * 30, "-1")] == [12, None, None, None, None, None]
+    assert parse_choice("xlsx-2026") == ("xlsx", 2026) and parse_choice("xlsx-２０２６") == ("xlsx", None)
