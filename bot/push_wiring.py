@@ -38,7 +38,9 @@ async def start_pushes(app: App, channels: Mapping[str, Any]) -> tuple[PushSched
     await worker.load_limits()
     for name, channel in channels.items():
         share_budget(channel, worker.limiters[name])
-    scheduler = PushScheduler(app.sessions, sources["reminder"], sources["bulletin"],  # type: ignore[arg-type]
+    from db.repositories import PruneProcessedUpdates  # each tick also forgets processed keys past redelivery
+
+    scheduler = PushScheduler(app.sessions, sources["reminder"], sources["bulletin"], PruneProcessedUpdates(),  # type: ignore[arg-type]
                               interval_seconds=settings.push_tick_seconds, on_enqueued=worker.wake.set)
     scheduler.start()
     return scheduler, worker

@@ -21,7 +21,8 @@ def build_zalo_channel(app: App, http: HttpServer, officer_channels: Mapping[str
     """The Zalo channel on `http`; a token failure is told to the officers on `officer_channels`
     (Telegram, console…: not Zalo itself, which is what failed)."""
     settings = app.settings
-    store = ZaloTokenStore(app.sessions, settings.zalo_app_id, settings.zalo_refresh_token)
+    store = ZaloTokenStore(app.sessions, settings.zalo_app_id, settings.zalo_refresh_token,
+                           key=settings.zalo_token_key)
     client = ZaloClient(api_url=settings.zalo_api_url, oauth_url=settings.zalo_oauth_url,
                         app_id=settings.zalo_app_id, app_secret=settings.zalo_app_secret, store=store)
 

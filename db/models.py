@@ -235,6 +235,8 @@ class OutboxMessage(Base):
     source: Mapped[str] = mapped_column(String(16))
     source_key: Mapped[str] = mapped_column(String(128))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # whom a "direct" message is about (the producer an officer is told of): deleted with their data
+    about_user_id: Mapped[int | None] = mapped_column(Integer, index=True)
     channel: Mapped[str] = mapped_column(String(16))
     channel_user_id: Mapped[str] = mapped_column(String(64))
     purpose: Mapped[str] = mapped_column(String(16))

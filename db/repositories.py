@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,7 +12,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.evidence import delete_all_evidence
 from db.journey_repositories import DossierRepository, EligibilityRepository, UserDateRepository
-from db.models import Assessment, ConversationState, Eligibility, ProcessedUpdate, Profile, User, utcnow
+from db.models import (
+    Assessment,
+    ConversationState,
+    Eligibility,
+    OutboxMessage,
+    ProcessedUpdate,
+    Profile,
+    User,
+    utcnow,
+)
 from db.questions import FaqFeedbackRepository, TicketRepository
 
 
@@ -81,10 +91,14 @@ class UserRepository:
         return list((await self.session.execute(query)).scalars())
 
     async def delete_with_personal_data(self, user: User) -> None:
-        """Forget the user entirely: profile, state and answers go with the user row (ON DELETE CASCADE)."""
+        """Forget the user entirely: profile, state, answers, tickets, feedback and their own outbox rows go
+        with the user row (ON DELETE CASCADE); the messages to others that were about them (an officer told
+        of their question, with their organisation name and question text) are deleted here. SQLite
+        overwrites what it deletes (PRAGMA secure_delete, db/session.py)."""
         await delete_all_evidence(self.session, user.id)
         for model in (ConversationState, Profile):
             await self.session.execute(delete(model).where(model.user_id == user.id))
+        await self.session.execute(delete(OutboxMessage).where(OutboxMessage.about_user_id == user.id))
         await self.session.delete(user)
 
 
@@ -115,14 +129,39 @@ class StateRepository:
         return state
 
 
+PROCESSED_KEYS_KEPT = timedelta(days=3)
+"""How long a processed update id is kept: past the platforms' redelivery windows (Telegram keeps an
+undelivered update 24 h; Zalo retries "for hours", UNCONFIRMED how long, so three days)."""
+
+
+def processed_key(key: str) -> str:
+    """What processed_updates stores for a platform key: its SHA-256, hex (64 characters ≤ the column's 96)."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class PruneProcessedUpdates:
+    """A scheduler source (bot/pushes/scheduler.py) that writes no push: each tick forgets the processed
+    update ids older than PROCESSED_KEYS_KEPT, so the table stays small and keeps no history."""
+
+    def __init__(self, kept: timedelta = PROCESSED_KEYS_KEPT) -> None:
+        self.kept = kept
+
+    async def enqueue_due(self, session: AsyncSession, now: datetime) -> int:
+        await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < now - self.kept))
+        return 0
+
+
 class UpdateRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def mark_processed(self, key: str) -> bool:
-        """Record a platform update id; False when it was already recorded (a repeat delivery)."""
+        """Record a platform update id; False when it was already recorded (a repeat delivery). Stored
+        hashed (`processed_key`): a Zalo key can hold the user's id, and deleting a user's data must
+        leave nothing that names them."""
         dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
-        result = await self.session.execute(_MARK_PROCESSED[dialect], {"key": key, "processed_at": utcnow()})
+        result = await self.session.execute(_MARK_PROCESSED[dialect],
+                                            {"key": processed_key(key), "processed_at": utcnow()})
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def forget_older_than(self, age: timedelta) -> int:

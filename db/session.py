@@ -39,6 +39,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left readable in the file
             cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
             cursor.close()
 

@@ -74,5 +74,6 @@ async def snapshot(sessions: async_sessionmaker[AsyncSession]) -> dict[str, tupl
 
 
 async def processed_keys(sessions: async_sessionmaker[AsyncSession]) -> set[str]:
+    """The processed update keys, as stored: hashed (compare with `db.repositories.processed_key`)."""
     async with sessions() as session:
         return set((await session.execute(select(ProcessedUpdate.key))).scalars())

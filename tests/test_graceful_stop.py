@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from bot.app import App
 from db.models import OutboxMessage, ProcessedUpdate, utcnow
+from db.repositories import processed_key
 from tests.conftest import Database, make_settings
 from tests.fakes import FakeBotApi
 from tests.processes import post, start_bot, stop_bot
@@ -51,7 +52,8 @@ async def test_sigterm_finishes_work_in_flight_then_exits(sqlite_database: Datab
     async with app.sessions() as session:
         keys = set((await session.execute(select(ProcessedUpdate.key))).scalars())
         sending = (await session.execute(select(OutboxMessage).where(OutboxMessage.status == "sending"))).scalars().all()
-    assert f"telegram:{update['update_id']}" in keys and "telegram:" + str(update["update_id"] + 1) not in keys
+    assert processed_key(f"telegram:{update['update_id']}") in keys
+    assert processed_key("telegram:" + str(update["update_id"] + 1)) not in keys
     assert api.delivered[70_001] >= 1, "the reply of the update in flight was sent before exiting"
     assert 70_002 not in api.delivered
     assert not sending, "no push left half-done"

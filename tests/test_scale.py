@@ -19,6 +19,7 @@ from sqlalchemy import select, text
 from bot.app import App
 from bot.core.config import Settings
 from db.models import OutboxMessage, utcnow
+from db.repositories import processed_key
 from tests.conftest import PG_URL, Database, make_settings
 from tests.fakes import FakeBotApi
 from tests.fakes.telegram_api import ApiError
@@ -95,7 +96,7 @@ async def test_two_processes_handle_1000_updates_like_one(pg_url: str, tmp_path:
             assert all(len(b.statuses) > 300 for b in bots), "both processes handled updates"
             assert await snapshot(app.sessions) == expected
             keys = await processed_keys(app.sessions)
-            assert {f"telegram:{u['update_id']}" for s in scripts.values() for u in s} <= keys
+            assert {processed_key(f"telegram:{u['update_id']}") for s in scripts.values() for u in s} <= keys
             assert {uid: api.delivered[uid] for uid in users} == answers
         finally:
             await stop_all(bots)
@@ -221,7 +222,7 @@ async def test_database_connections_terminated_mid_run_lose_no_acknowledged_upda
                 await killer
             assert terminated > 20, "backends were terminated while updates ran"
             assert all(bot.process.poll() is None for bot in bots), "no restart was needed"
-            assert acknowledged <= await processed_keys(app.sessions)
+            assert {processed_key(key) for key in acknowledged} <= await processed_keys(app.sessions)
             assert len(acknowledged) == len(users) * UPDATES_PER_USER, outcomes
             assert await snapshot(app.sessions) == expected
             assert {uid: api.delivered[uid] for uid in users} == answers, "every acknowledged update was answered once"

@@ -12,6 +12,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
 from bot.channels.base import SendError, SendFailure
@@ -30,6 +31,7 @@ from bot.core.messages import (
 )
 from db.migrate import upgrade
 from db.models import ProcessedUpdate, Profile, User, ZaloToken
+from db.repositories import processed_key
 from db.session import session_factory
 from db.zalo_tokens import ZaloTokenStore
 from tests.conftest import Database
@@ -75,7 +77,7 @@ async def test_webhook_event_becomes_neutral_inbound(bot: ZaloBot, api: FakeZalo
     async with bot.app.sessions() as session:
         keys = list((await session.execute(select(ProcessedUpdate.key))).scalars())
         user = (await session.execute(select(User))).scalar_one_or_none()
-    assert keys == ([want.dedup_key] if want else [])
+    assert keys == ([processed_key(want.dedup_key)] if want else [])  # stored hashed
     if name == "unfollow":
         assert user is not None and user.active is False and api.to(USER) == []  # no answer to a leaver
     if name == "follow":
@@ -95,7 +97,8 @@ async def test_bad_missing_or_old_signatures_are_refused_and_store_nothing(bot: 
     assert await bot.post(event, signature=sign(raw, event).removeprefix("mac=")) == 403
     assert await bot.post(event, body=tampered, signature=sign(raw, event)) == 403  # body changed after signing
     assert await bot.post(old) == 403  # correctly signed, but an hour old: a replay
-    assert await bot.post(event, body=b"{not json", signature="mac=00") == 400
+    assert await bot.post(event, body=b"{not json", signature="mac=00") == 403  # the signature is checked first
+    assert await bot.post(event, body=b"[" * 100_000, signature="mac=00") == 403  # never parsed: no 500
     assert bot.seen == [] and api.sent == []
     assert await count(bot, User) == 0 and await count(bot, ProcessedUpdate) == 0
     assert await bot.post(event) == 200  # the same event, properly signed, is accepted
@@ -265,7 +268,8 @@ async def test_expired_token_is_refreshed_and_the_message_resent_once(bot: ZaloB
     assert api.refreshes == 2 and [m.text for m in api.sent] == ["first", "second"]
     async with bot.app.sessions() as session:
         row = await session.get(ZaloToken, api.app_id)
-    assert row is not None and row.access_token == api.sent[-1].token  # stored before use
+    assert row is not None and bot.channel.client.store.cipher.open(row.access_token) == api.sent[-1].token  # stored before use
+    assert api.sent[-1].token not in row.access_token + row.refresh_token, "stored encrypted"
 
 
 async def test_token_expiring_in_the_middle_of_a_bulk_send(bot: ZaloBot, api: FakeZaloApi) -> None:
@@ -398,5 +402,11 @@ def test_settings_name_the_missing_zalo_secret() -> None:
         Settings(_env_file=None, zalo_app_id="1", zalo_app_secret="s").require_zalo()  # type: ignore[call-arg]
     with pytest.raises(ConfigError, match="OCOP_ZALO_APP_SECRET"):
         Settings(_env_file=None, zalo_app_id="1", zalo_oa_secret="o").require_zalo()  # type: ignore[call-arg]
-    Settings(_env_file=None, zalo_app_id="1", zalo_app_secret="s", zalo_oa_secret="o").require_zalo()  # type: ignore[call-arg]
+    with pytest.raises(ConfigError, match="OCOP_ZALO_TOKEN_KEY"):
+        Settings(_env_file=None, zalo_app_id="1", zalo_app_secret="s", zalo_oa_secret="o").require_zalo()  # type: ignore[call-arg]
+    with pytest.raises(ConfigError, match="OCOP_ZALO_TOKEN_KEY is not a Fernet key"):
+        Settings(_env_file=None, zalo_app_id="1", zalo_app_secret="s", zalo_oa_secret="o",  # type: ignore[call-arg]
+                 zalo_token_key="short").require_zalo()
+    Settings(_env_file=None, zalo_app_id="1", zalo_app_secret="s", zalo_oa_secret="o",  # type: ignore[call-arg]
+             zalo_token_key=Fernet.generate_key().decode()).require_zalo()
 

@@ -26,6 +26,7 @@ from tests.conftest import Database, make_settings
 from tests.fakes.zalo_api import FakeZaloApi, SentMessage
 
 OA_SECRET = "oa-secret-for-tests"
+TOKEN_KEY = "bXktdGVzdC1rZXktZm9yLXphbG8tdG9rZW5zLTMyYiE="  # Fernet key of the tests: tokens stored encrypted
 FIXTURES = Path(__file__).parent / "data" / "zalo"
 _msg_ids = itertools.count(1)
 NUMBERED = re.compile(r"^\d+\. ")
@@ -34,7 +35,7 @@ NUMBERED = re.compile(r"^\d+\. ")
 def zalo_settings(database: Database, api: FakeZaloApi, **extra: Any) -> Settings:
     values: dict[str, Any] = dict(zalo_app_id=api.app_id, zalo_app_secret=api.app_secret, zalo_oa_secret=OA_SECRET,
                                   zalo_refresh_token=api.issue_refresh_token(), zalo_api_url=api.url,
-                                  zalo_oauth_url=api.url)
+                                  zalo_oauth_url=api.url, zalo_token_key=TOKEN_KEY)
     values.update(extra)
     return make_settings(database, **values)
 

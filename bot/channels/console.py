@@ -13,8 +13,9 @@ import sys
 from typing import TextIO
 
 from bot.channels.base import Handle, ReplyOrder, receive
+from bot.channels.bounded import MAX_TEXT_CHARS
 from bot.channels.limits import CONSOLE as LIMITS
-from bot.core.messages import Inbound, Kind, Outgoing, Purpose, Sent, numbered
+from bot.core.messages import Inbound, Kind, Outgoing, Purpose, Sent, TryLater, numbered
 
 
 class ConsoleChannel:
@@ -22,8 +23,10 @@ class ConsoleChannel:
     limits = LIMITS
 
     def __init__(self, handle: Handle, user_id: str = "console-user", stdin: TextIO | None = None,
-                 stdout: TextIO | None = None) -> None:
+                 stdout: TextIO | None = None, try_later_text: str = "") -> None:
+        """`try_later_text`: what to print when the database cannot be reached (already translated)."""
         self.handle = handle
+        self.try_later_text = try_later_text
         self.user_id = user_id
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
@@ -41,7 +44,7 @@ class ConsoleChannel:
         return Sent()
 
     def inbound_for(self, line: str) -> Inbound | None:
-        line = line.strip()
+        line = line.strip()[:MAX_TEXT_CHARS]  # a pasted megabyte is cut, never handed on whole
         if not line:
             return None
         if line.startswith("/phone"):
@@ -65,7 +68,11 @@ class ConsoleChannel:
                 await self._deliver(inbound)
 
     async def _deliver(self, inbound: Inbound) -> None:
-        await receive(self, inbound)
+        try:
+            await receive(self, inbound)
+        except TryLater:  # nothing was recorded: the user types it again when the database is back
+            self.stdout.write("\n" + self.try_later_text + "\n")
+            self.stdout.flush()
 
 
 def render(message: Outgoing) -> str:

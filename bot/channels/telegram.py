@@ -12,9 +12,9 @@ The engine decides; this module only translates. Platform quirks handled here:
 
 from __future__ import annotations
 
+import copy
 import functools
 import hmac
-import json
 import logging
 from typing import Any, Protocol
 
@@ -28,9 +28,10 @@ from telegram import (
     Update,
 )
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot, TypeHandler
 
 from bot.channels.base import Handle, ReplyOrder, Routes, SendError, SendFailure, receive, split_text
+from bot.channels.bounded import MAX_TEXT_CHARS, Refused, parse_object, read_body
 from bot.channels.limits import TELEGRAM
 from bot.core.messages import (
     Attachment,
@@ -86,6 +87,10 @@ class TelegramChannel:
         if self.webhook:
             builder = builder.updater(None)
         self.application: Application = builder.build()
+        # Polling: PTB parses a whole getUpdates batch at once, and one update of an odd shape fails the
+        # batch for ever (the offset never moves: polling stalls, logging the raw data). Each update is
+        # checked first instead (same bot object, one method more).
+        self.application.bot.__class__ = _CheckedUpdatesBot
         self.application.add_handler(TypeHandler(Update, self._on_update))
 
     @property
@@ -125,14 +130,25 @@ class TelegramChannel:
 
     # --- inbound -------------------------------------------------------------------------------------
     async def _on_webhook(self, request: web.Request) -> web.Response:
+        """The secret token first, then the body (size-capped, shallow JSON, an object), then its shape
+        (`well_formed`): a body that is not JSON gets 400, an update of a shape we do not take is
+        answered 200 and ignored (Telegram would only deliver it again), nothing of either is stored."""
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
         if not hmac.compare_digest(given.encode(), self.settings.webhook_secret.encode()):
             return web.Response(status=403, text="forbidden")
         try:
-            data = json.loads(await request.read())
+            data = parse_object(await read_body(request))
+        except Refused as refused:
+            log.warning("refused a telegram webhook request: %s", refused.reason)
+            return refused.response()
+        if not well_formed(data):
+            log.warning("ignored a telegram update of an unexpected shape")
+            return web.Response(text="ignored")
+        try:
             update = Update.de_json(data, self.bot)
-        except (ValueError, TypeError, KeyError):
-            return web.Response(status=400, text="bad update")
+        except Exception:  # noqa: BLE001 - whatever PTB trips on in a well-typed update: ignored, not a 500
+            log.warning("ignored a telegram update PTB could not read")
+            return web.Response(text="ignored")
         # Handled before answering: a 200 means the update is committed (Telegram retries otherwise).
         try:
             await self._process(update)
@@ -227,6 +243,38 @@ class TelegramChannel:
         )
 
 
+class _CheckedUpdatesBot(ExtBot):
+    """PTB's bot, with every update of a getUpdates answer checked by `well_formed` before PTB parses
+    it: one of another shape becomes a bare `{"update_id": n}` (the offset moves past it, the bot
+    ignores it), and is logged without its content."""
+
+    __slots__ = ()
+
+    async def _post(self, endpoint: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
+        result = await super()._post(endpoint, data, *args, **kwargs)
+        if endpoint != "getUpdates" or not isinstance(result, list):
+            return result
+        checked = []
+        for update in result:
+            if well_formed(update) and _parses(update, self):
+                checked.append(update)
+                continue
+            update_id = update.get("update_id") if isinstance(update, dict) else None
+            log.warning("ignored a polled telegram update of an unexpected shape")
+            if _int(update_id):
+                checked.append({"update_id": update_id})
+        return checked
+
+
+def _parses(update: dict[str, Any], bot: Any) -> bool:
+    """PTB reads this update (it changes the dict it parses: a copy is read)."""
+    try:
+        Update.de_json(copy.deepcopy(update), bot)
+    except Exception:  # noqa: BLE001 - any failure: PTB would fail the whole batch with it
+        return False
+    return True
+
+
 def reply_markup(message: Outgoing) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
     if message.request_contact:
         rows = [[KeyboardButton(message.request_contact, request_contact=True)]]
@@ -276,3 +324,70 @@ def to_inbound(update: Update) -> Inbound | None:
     if text.split("@")[0].split(" ")[0] == "/start":
         return Inbound(kind=Kind.STARTED, **base)
     return Inbound(kind=Kind.TEXT, text=text, **base)
+
+
+# --- the shape of an update we take -----------------------------------------------------------------------
+def _int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -(2**63) < value < 2**63
+
+
+def _str(value: Any, most: int = 256) -> bool:
+    return isinstance(value, str) and len(value) <= most
+
+
+def _optional(data: dict[str, Any], key: str, check: Any) -> bool:
+    return key not in data or data[key] is None or check(data[key])
+
+
+def _user(value: Any) -> bool:
+    return isinstance(value, dict) and _int(value.get("id")) and _optional(value, "language_code", _str)
+
+
+def _file(value: Any) -> bool:
+    return (isinstance(value, dict) and _str(value.get("file_id")) and _optional(value, "file_name", _str)
+            and _optional(value, "mime_type", _str) and _optional(value, "file_size", _int))
+
+
+def _message(value: Any) -> bool:
+    if not isinstance(value, dict):
+        return False
+    chat = value.get("chat")
+    if not (isinstance(chat, dict) and _int(chat.get("id")) and _str(chat.get("type"), 32)):
+        return False
+    if not (_int(value.get("message_id")) and _int(value.get("date"))):
+        return False
+    contact = value.get("contact")
+    location = value.get("location")
+    photo = value.get("photo")
+    return (_optional(value, "from", _user)
+            and _optional(value, "text", lambda v: _str(v, MAX_TEXT_CHARS))
+            and _optional(value, "caption", lambda v: _str(v, MAX_TEXT_CHARS))
+            and (contact is None or (isinstance(contact, dict) and _str(contact.get("phone_number"), 64)
+                                     and _optional(contact, "user_id", _int)))
+            and (location is None or (isinstance(location, dict)
+                                      and all(isinstance(location.get(k), (int, float))
+                                              and not isinstance(location.get(k), bool)
+                                              for k in ("latitude", "longitude"))))
+            and _optional(value, "document", _file)
+            and (photo is None or (isinstance(photo, list) and len(photo) <= 16 and all(_file(p) for p in photo))))
+
+
+def well_formed(data: Any) -> bool:
+    """True when `data` is an update of a shape this bot reads, with every field it reads of the type
+    the Bot API gives (ids integers, texts strings of bounded length). Other updates (edits, channel posts)
+    pass when well typed and are ignored later by `to_inbound`; a numeric text, a message that is a
+    string or a chat id that is a string do not pass."""
+    if not isinstance(data, dict) or not _int(data.get("update_id")):
+        return False
+    if "message" in data and not _message(data["message"]):
+        return False
+    query = data.get("callback_query")
+    if query is not None:
+        if not (isinstance(query, dict) and _str(query.get("id")) and _user(query.get("from"))
+                and _optional(query, "data", lambda v: _str(v, 64 * 4))):
+            return False
+        inner = query.get("message")
+        if inner is not None and not (isinstance(inner, dict) and isinstance(inner.get("chat"), dict)
+                                      and _int(inner["chat"].get("id"))):
+            return False
+    return True

@@ -22,8 +22,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import json
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -33,6 +33,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.channels.base import Handle, ReplyOrder, Routes, SendError, SendFailure, receive, split_text
+from bot.channels.bounded import MAX_TEXT_CHARS, Refused, parse_object, read_body
 from bot.channels.limits import ZALO
 from bot.channels.zalo_client import (
     BLOCKED_CODES,
@@ -76,6 +77,7 @@ NOT_ABOUT_THE_FILE = BLOCKED_CODES | REFUSED_CODES | THROTTLED_CODES | {TOKEN_IN
 class ZaloSettings(Protocol):
     """What this channel reads of the bot's settings (bot/core/config.py has them all)."""
 
+    zalo_app_id: str
     zalo_oa_secret: str
     zalo_webhook_path: str
     zalo_max_age: int
@@ -121,15 +123,24 @@ class ZaloChannel:
 
     # --- inbound -------------------------------------------------------------------------------------
     async def _on_webhook(self, request: web.Request) -> web.Response:
-        body = await request.read()
+        """Signature first, on the raw bytes (size-capped) with OUR app id and the body's timestamp found
+        by a bounded pattern, before any JSON is parsed; then depth, type, app id and freshness. What is
+        refused changes nothing and is logged without its content."""
         signature = request.headers.get("X-ZEvent-Signature", "")
-        if not signature:
+        if not signature or len(signature) > 100:
             return web.Response(status=403, text="forbidden")
         try:
-            event = json.loads(body)
-        except ValueError:
-            return web.Response(status=400, text="bad event")
-        if not isinstance(event, dict) or not signature_valid(body, event, signature, self.settings.zalo_oa_secret):
+            body = await read_body(request)
+            stamp = raw_timestamp(body)
+            if stamp is None or not signature_matches(body, self.settings.zalo_app_id, stamp, signature,
+                                                      self.settings.zalo_oa_secret):
+                return web.Response(status=403, text="forbidden")
+            event = parse_object(body)
+        except Refused as refused:
+            log.warning("refused a zalo webhook request: %s", refused.reason)
+            return refused.response()
+        if str(event.get("app_id", "")) != self.settings.zalo_app_id or str(event.get("timestamp", "")) != stamp:
+            log.warning("refused a signed zalo event for another app id or with a second timestamp")
             return web.Response(status=403, text="forbidden")
         if not self._fresh(event):
             log.warning("refused a zalo event with an old or missing timestamp")
@@ -236,11 +247,21 @@ class ZaloChannel:
         self.healthy = False
 
 
-def signature_valid(body: bytes, event: dict[str, Any], header: str, oa_secret: str) -> bool:
+_TIMESTAMP = re.compile(rb'"timestamp"\s*:\s*"?([0-9]{1,16})"?')
+
+
+def raw_timestamp(body: bytes) -> str | None:
+    """The event's timestamp read from the raw bytes (the signature covers it, so it is needed before the
+    body may be parsed); None when there is none or more than one."""
+    found = _TIMESTAMP.findall(body)
+    return found[0].decode() if len(found) == 1 else None
+
+
+def signature_matches(body: bytes, app_id: str, timestamp: str, header: str, oa_secret: str) -> bool:
     """`mac=` + hex SHA-256 of app_id + raw body + timestamp + OA secret, compared in constant time."""
-    if not oa_secret:
+    if not oa_secret or not app_id:
         return False
-    material = str(event.get("app_id", "")).encode() + body + str(event.get("timestamp", "")).encode() + oa_secret.encode()
+    material = app_id.encode() + body + timestamp.encode() + oa_secret.encode()
     expected = "mac=" + hashlib.sha256(material).hexdigest()
     return hmac.compare_digest(header.strip().encode(), expected.encode())
 
@@ -274,13 +295,14 @@ def to_inbound(event: dict[str, Any]) -> Inbound | None:
     """The neutral form of a Zalo webhook event, or None for events the bot ignores."""
     name = str(event.get("event_name", ""))
     message = _dict(event.get("message"))
-    user = str(_dict(event.get("follower" if name in ("follow", "unfollow") else "sender")).get("id", ""))
+    raw_user = _dict(event.get("follower" if name in ("follow", "unfollow") else "sender")).get("id", "")
+    user = str(raw_user) if isinstance(raw_user, (str, int)) and not isinstance(raw_user, bool) else ""
     if not user or len(user) > 64:  # Zalo ids are ~19 digits; a longer one would not fit users.channel_user_id
         return None
     msg_id = str(message.get("msg_id", ""))
     key = f"zalo:{msg_id}" if msg_id else f"zalo:{name}:{user}:{event.get('timestamp', '')}"
     base = {"channel": "zalo", "user_id": user, "dedup_key": key[:96]}
-    text = str(message.get("text", ""))
+    text = _text(message.get("text", ""))
     attachments = message.get("attachments") if isinstance(message.get("attachments"), list) else []
     payload = _dict(_dict(attachments[0]).get("payload")) if attachments else {}
     if name == "follow":
@@ -306,9 +328,14 @@ def to_inbound(event: dict[str, Any]) -> Inbound | None:
         url, file_name = str(payload.get("url", "")), str(payload.get("name", ""))
         size = str(payload.get("size", ""))  # a string in integrators' logs: lets a big file be refused unread
         return Inbound(kind=Kind.FILE, file=FileRef(url, file_name, str(payload.get("type", "")),
-                                                    size=int(size) if size.isdigit() and len(size) < 12 else 0),
+                                                    size=int(size) if size.isascii() and size.isdigit() and len(size) < 12 else 0),
                        text=text, **base)
     return None
+
+
+def _text(value: Any) -> str:
+    """A text field as a string of bounded length (a number or a list in a signed event is not text)."""
+    return value[:MAX_TEXT_CHARS] if isinstance(value, str) else ""
 
 
 def _dict(value: Any) -> dict[str, Any]:

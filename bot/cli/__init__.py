@@ -19,6 +19,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _redact_secrets()
     try:
         return int(args.func(args) or 0)
     except ConfigError as exc:
@@ -26,6 +27,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _redact_secrets() -> None:
+    """Every log line passes bot/core/redact.py: the bot token in httpx's request lines, Zalo tokens,
+    keys and the database password are masked (configured values, and anything shaped like them)."""
+    from bot.core import redact
+
+    redact.install()
+    try:
+        redact.add_secrets(*redact.settings_secrets(Settings()))
+    except Exception:  # noqa: BLE001 - a bad setting is reported by the command that reads it
+        pass
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,7 +89,8 @@ def _chat(args: argparse.Namespace) -> int:
     async def chat() -> None:
         app = await App.create(Settings())
         try:
-            await ConsoleChannel(app.engine.handle, user_id=args.user).run()
+            try_later = app.i18n.translator(app.settings.default_locale)("error.try_later")
+            await ConsoleChannel(app.engine.handle, user_id=args.user, try_later_text=try_later).run()
         finally:
             await app.close()
 

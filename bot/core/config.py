@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="OCOP_", env_file=".env", extra="ignore")
 
     database_url: str = DEFAULT_SQLITE_URL
+    # start-up: how long to wait for an unreachable database (retrying, one line per try) before giving up
+    db_startup_wait_seconds: float = Field(default=60.0, ge=0)
     telegram_token: str = ""
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_file_url: str = "https://api.telegram.org/file/bot"
@@ -38,6 +40,9 @@ class Settings(BaseSettings):
     zalo_app_secret: str = ""  # the app's secret: header `secret_key` of the token refresh
     zalo_oa_secret: str = ""  # the OA secret key: signs webhook events (not the app secret)
     zalo_refresh_token: str = ""  # initial refresh token only; the database keeps the current one
+    # Fernet key (urlsafe base64 of 32 bytes) the Zalo tokens are encrypted with in the database; required
+    # to run Zalo (require_zalo); never logged
+    zalo_token_key: str = Field(default="", repr=False)
     zalo_api_url: str = "https://openapi.zalo.me"
     zalo_oauth_url: str = "https://oauth.zaloapp.com"
     zalo_webhook_path: str = "/zalo/webhook"
@@ -115,6 +120,16 @@ class Settings(BaseSettings):
                 raise ConfigError(f"OCOP_{name.upper()} is not set: find it in the Zalo developer console (docs/zalo.md).")
         if self.zalo_max_buttons < 1 or self.zalo_max_age < 1:
             raise ConfigError("OCOP_ZALO_MAX_BUTTONS and OCOP_ZALO_MAX_AGE must be positive numbers.")
+        from cryptography.fernet import Fernet
+
+        if not self.zalo_token_key:
+            raise ConfigError("OCOP_ZALO_TOKEN_KEY is not set: the Zalo tokens are stored encrypted with it. Make one "
+                              "with `python3 -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key()"
+                              ".decode())'` and keep it with the other secrets (losing it means authorising the OA again).")
+        try:
+            Fernet(self.zalo_token_key.encode())
+        except (ValueError, TypeError):
+            raise ConfigError("OCOP_ZALO_TOKEN_KEY is not a Fernet key (44 characters of urlsafe base64).") from None
 
     def require_web(self) -> None:
         """Stop the start when the web console is enabled without a strong secret, naming the variable."""

@@ -17,7 +17,6 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.content import Content
@@ -28,6 +27,7 @@ from bot.core.context import Context, Handler, Router
 from bot.core.i18n import I18n
 from bot.core.messages import DEFAULT_LIMITS, Handled, Inbound, Kind, Limits, Outgoing, TryLater
 from bot.core.outbox import route_pushes
+from db.errors import is_retryable
 from db.repositories import Repositories
 
 log = logging.getLogger(__name__)
@@ -37,30 +37,18 @@ _PAYLOAD = re.compile(r"^[a-z_]{2,16}:[a-z_]{1,24}(?::\S{0,40})?$")
 # Words that always lead back to the menu, folded (typed with or without diacritics).
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 CANCEL_WORDS = frozenset({"huy", "huy bo", "thoat", "menu", "cancel", "quay lai", "ve menu", "trang chu"})
-# SQLSTATE classes of a lost connection: 08 connection exception, 57P01-57P03 server shut down/starting.
-_CONNECTION_SQLSTATES = ("08", "57P01", "57P02", "57P03")
 
 
 class DatabaseUnavailable(TryLater):
-    """The database could not be reached for a while: the update was NOT handled or recorded. Channels
-    see the neutral `TryLater` (a webhook answers 503 so the platform delivers it again)."""
+    """The database could not do the work for a while (lost or refused connections, no free connection,
+    out of resources): the update was NOT handled or recorded. Channels see the neutral `TryLater` (a
+    webhook answers 503 so the platform delivers it again)."""
 
 
 def is_connectivity_error(exc: BaseException) -> bool:
-    """True when `exc` means the database connection failed (not that a statement was wrong): the
-    transaction was rolled back, so running the update again is safe."""
-    if isinstance(exc, (OperationalError, InterfaceError, ConnectionError)):
-        return True
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
-    seen: BaseException | None = getattr(exc, "orig", None) or exc.__cause__
-    for _ in range(4):  # the driver's exception, possibly wrapped once more
-        if seen is None:
-            break
-        if isinstance(seen, ConnectionError) or str(getattr(seen, "sqlstate", "") or "").startswith(_CONNECTION_SQLSTATES):
-            return True
-        seen = getattr(seen, "__cause__", None)
-    return False
+    """True when `exc` means "the database cannot do it now" (db/errors.py, by SQLSTATE or SQLite code),
+    not that a statement was wrong: the transaction was rolled back, so running the update again is safe."""
+    return is_retryable(exc)
 
 
 class UserLocks:
@@ -192,7 +180,8 @@ class Engine:
                 limits=limits,
             )
             await self.route(ctx)
-            pushes = await route_pushes(repos, ctx.pushes, inbound.channel if limits.delivers_pushes else None)
+            pushes = await route_pushes(repos, ctx.pushes, inbound.channel if limits.delivers_pushes else None,
+                                        about=user.id)
             if ctx.forget_user:
                 await repos.users.delete_with_personal_data(user)
             else:

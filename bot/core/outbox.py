@@ -122,8 +122,10 @@ class DirectSource:
 # --- messages a handler addresses to other users --------------------------------------------------
 
 
-async def route_pushes(repos: Repositories, pushes: list[tuple[int, Outgoing]], channel: str | None) -> list[Push]:
-    """The pushes `channel` sends itself now (None: it sends none); queues the rest in the outbox."""
+async def route_pushes(repos: Repositories, pushes: list[tuple[int, Outgoing]], channel: str | None,
+                       about: int | None = None) -> list[Push]:
+    """The pushes `channel` sends itself now (None: it sends none); queues the rest in the outbox.
+    `about`: the user whose update made them (their "delete my data" deletes the queued rows too)."""
     now: list[Push] = []
     queued = []
     for user_id, message in pushes:
@@ -135,7 +137,7 @@ async def route_pushes(repos: Repositories, pushes: list[tuple[int, Outgoing]], 
             now.append(Push(recipient.channel_user_id, message))
         else:
             buttons = [[[b.label, b.payload] for b in row] for row in message.buttons]
-            queued.append(outbox_row("direct", f"direct:{uuid.uuid4().hex}", recipient, Purpose.REPLY, utcnow(),
-                                     {"text": message.text, "buttons": buttons}))
+            queued.append({**outbox_row("direct", f"direct:{uuid.uuid4().hex}", recipient, Purpose.REPLY, utcnow(),
+                                        {"text": message.text, "buttons": buttons}), "about_user_id": about})
     await enqueue(repos.session, queued)
     return now

@@ -94,7 +94,8 @@ def whole_number(text: str, most: int = 2_000_000_000) -> int | None:
     """An id or a year from a URL or a form: decimal digits only, and small enough for an INTEGER column
     (a longer one would be a database error on PostgreSQL, i.e. a 500, instead of a plain 404)."""
     text = text.strip()
-    return int(text) if text.isdecimal() and len(text) <= 10 and int(text) <= most else None
+    # ASCII only: str.isdecimal() also takes "١" or "２", which int() reads as 1 or 2
+    return int(text) if text.isascii() and text.isdecimal() and len(text) <= 10 and int(text) <= most else None
 
 
 def translator_for(request: web.Request, console: Console, signed: Signed | None) -> Translator:

@@ -32,7 +32,7 @@ async def ask_format(ctx: Context) -> None:
 def parse_choice(arg: str) -> tuple[str, int | None]:
     """"xlsx-2026" → ("xlsx", 2026); "csv-all" or an old "csv" button → ("csv", None)."""
     fmt, _, year = arg.partition("-")
-    return (fmt if fmt in FORMATS else "xlsx"), (int(year) if year.isdecimal() and 2000 <= int(year) <= 2100 else None)
+    return (fmt if fmt in FORMATS else "xlsx"), (int(year) if year.isascii() and year.isdecimal() and 2000 <= int(year) <= 2100 else None)
 
 
 @router.on_button("export", "make")
