@@ -41,10 +41,11 @@ def build_router() -> Router:
         notifications,
         onboarding,
         profile,
+        profile_set,
         settings,
     )
 
-    producer = [onboarding, profile, settings, notifications, bulletins, eligibility, dossier, deadlines,
+    producer = [onboarding, profile, profile_set, settings, notifications, bulletins, eligibility, dossier, deadlines,
                 assessment_start, assessment, assessment_result, faq, handoff, menu]
     officer = [officer_menu, inbox, replies, calendar, officer_bulletin, stats, export, broadcast, broadcast_history,
                roles, web_link]

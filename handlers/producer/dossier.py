@@ -15,6 +15,7 @@ from bot.core.i18n import N_
 from bot.core.messages import NO, YES, Button
 from bot.core.typed import typed_number
 from handlers.producer import dossier_dates
+from handlers.producer import product_set as own
 from handlers.producer.journey_text import basis_line
 from handlers.producer.menu import back_to_menu_row, show_menu
 
@@ -40,10 +41,32 @@ SECTION_LABEL = {
 
 
 def items_for(ctx: Context, kind: str) -> list[Item]:
-    """The producer's checklist for `kind`, filtered by the profile's type and group (if known)."""
+    """The producer's checklist for `kind`, filtered by the profile's type, group and own product set's
+    score sheet (if known)."""
     profile = ctx.profile
+    facts = own.facts(ctx, profile.product_set if profile else None)
     return checklist(ctx.content.documents, kind, profile.producer_type if profile else None,
-                     profile.product_group if profile else None)
+                     profile.product_group if profile else None, facts.topics if facts else None)
+
+
+def own_codes(ctx: Context, item: Item) -> list[str]:
+    """The criterion codes the item supports on the producer's OWN sheet: the set #7 codes of `supports`
+    mapped through their topics (criteria/questions.yaml); the set #7 codes when the set is not known."""
+    sheet = own.own_sheet(ctx, ctx.profile.product_set if ctx.profile else None)
+    reference = own.own_sheet(ctx, "I.3.c")
+    if sheet is None or reference is None or sheet is reference:
+        return list(item.supports)
+    topics = [c.topic for code in item.supports if (c := reference.criterion(code)) is not None and c.topic]
+    return [c.code for c in sheet.criteria() if c.topic in topics]
+
+
+def rejection_lines(ctx: Context) -> list[str]:
+    """"Hồ sơ bị loại khi …" of the producer's own sheet, as warnings (not 0-point answers)."""
+    sheet = own.own_sheet(ctx, ctx.profile.product_set if ctx.profile else None)
+    if sheet is None or sheet.rejected_when is None:
+        return []
+    return [ctx.t("dossier.rejected_when", number=str(sheet.number)),
+            *(f"⚠️ {ctx.t.content(rule.text)}" for rule in sheet.rejected_when.rules)]
 
 
 def find_item(ctx: Context, kind: str, item_id: str) -> Item | None:
@@ -77,6 +100,11 @@ async def show_list(ctx: Context, kind: str, page: int = 0, only_missing: bool =
     ctx.go(FLOW, "list", kind=kind)
     title = N_("dossier.missing_title") if only_missing else N_("dossier.list_title")
     lines = [ctx.t(title, kind=ctx.t(KIND_LABEL[kind]), ready=str(ready), total=str(len(markable)))]
+    product_set = own.own_set(ctx)
+    if product_set is not None:
+        lines.append(ctx.t("dossier.for_set", product_set=own.set_label(ctx, product_set)))
+    if page == 0 and not only_missing:
+        lines += rejection_lines(ctx)
     if only_missing and not numbered:
         lines.append(ctx.t("dossier.nothing_missing"))
     section = ""
@@ -94,8 +122,9 @@ async def show_list(ctx: Context, kind: str, page: int = 0, only_missing: bool =
 
 def item_line(ctx: Context, number: int, item: Item, marks: dict[str, bool]) -> str:
     line = f"{icon(item, marks)} {number}. {ctx.t.content(item.title)}"
-    if item.supports:
-        line += " " + ctx.t("dossier.supports_short", codes=", ".join(item.supports))
+    codes = own_codes(ctx, item)
+    if codes:
+        line += " " + ctx.t("dossier.supports_short", codes=", ".join(codes))
     return line
 
 
@@ -169,8 +198,14 @@ async def open_item(ctx: Context) -> None:
     note = item.note_for(kind)
     if note:
         parts.append(ctx.t.content(note))
-    if item.supports:
-        parts.append(ctx.t("dossier.supports", codes=", ".join(item.supports)))
+    set_note = item.set_notes.get(ctx.profile.product_set or "") if ctx.profile else None
+    if set_note:
+        parts.append(ctx.t.content(set_note))
+    codes = own_codes(ctx, item)
+    if codes:
+        msgid = N_("dossier.supports_own") if own.own_sheet(ctx, ctx.profile.product_set if ctx.profile else None) \
+            else N_("dossier.supports")
+        parts.append(ctx.t(msgid, codes=", ".join(codes)))
     expiry = await dossier_dates.stored_date_line(ctx, item)
     if expiry:
         parts.append(expiry)
