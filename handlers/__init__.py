@@ -29,6 +29,7 @@ def build_router() -> Router:
     from handlers.officer import menu as officer_menu
     from handlers.producer import (
         assessment,
+        assessment_change,
         assessment_result,
         assessment_start,
         bulletins,
@@ -46,7 +47,7 @@ def build_router() -> Router:
     )
 
     producer = [onboarding, profile, profile_set, settings, notifications, bulletins, eligibility, dossier, deadlines,
-                assessment_start, assessment, assessment_result, faq, handoff, menu]
+                assessment_start, assessment, assessment_change, assessment_result, faq, handoff, menu]
     officer = [officer_menu, inbox, replies, calendar, officer_bulletin, stats, export, broadcast, broadcast_history,
                roles, web_link]
     return Router().include(module.router for module in [*producer, *officer])

@@ -120,3 +120,45 @@ async def test_dossier_for_tourism_has_no_samples_and_rice_check_asks_rice_grown
         await chat.click(next(label for label in labels if not label.startswith(("↩", "◀", "🏠"))))
     assert "yêu cầu 100% sản phẩm được trồng, nuôi trên địa bàn tỉnh" in chat.text
     assert "bảng điểm bộ số 3 của anh/chị: tiêu chí 1.1" in chat.text
+
+
+async def test_try_the_advised_change_then_change_one_answer_from_the_result(app: App, chat: Chat) -> None:
+    sheet = sheet_for(app, "I.3.d")
+    answers, lowered = held_back(sheet)
+    before = score(sheet, answers)  # type: ignore[arg-type]
+    await onboard(chat)
+    await choose_set_in_profile(app, chat, "I.3.d")
+    await chat.send("menu")
+    await chat.click("Tự đánh giá")
+    await chat.click("Làm bài mới")
+    await answer(chat, answers)  # type: ignore[arg-type]
+    assert "Hạng dự kiến: chưa đạt hạng sao" in chat.text
+    # the first advice is the missing minimum; its button shows the result without redoing the questions
+    await chat.click(f"Thử việc số 1 (tiêu chí {lowered})")
+    [row] = await assessments_of(app)
+    fixed = next(i for i in sheet.criterion(lowered).options_for(None)
+                 if sheet.criterion(lowered).options[i].min_star == 3)
+    after = score(sheet, {**answers, lowered: fixed})  # type: ignore[arg-type]
+    assert after.stars is not None and after.stars >= 3
+    assert f"Tổng: {before.total} → {after.total}/100 điểm" in chat.text and f"{after.stars} sao" in chat.text
+    assert row.answers[lowered] != fixed  # only tried, not stored
+    forged = f"assessment:apply:{row.id}:9.9.9:0"
+    await chat.press(forged)  # a criterion not on the sheet changes nothing
+    [row] = await assessments_of(app)
+    assert row.total == before.total
+    await chat.press(f"assessment:try:{row.id}:{lowered}:{fixed}")
+    await chat.click("Giữ thay đổi này")
+    assert f"Đã đổi câu trả lời ở tiêu chí {lowered}" in chat.text and f"Tổng: {after.total}/100 điểm" in chat.text
+    [row] = await assessments_of(app)
+    assert (row.answers[lowered], row.total, row.stars) == (fixed, after.total, after.stars)
+    # change any one answer: pick the criterion, then the option; the result is recomputed at once
+    await chat.click("Đổi một câu trả lời")
+    await chat.click("✏️ 1.2")
+    lowest = min(sheet.criterion("1.2").options_for(None), key=lambda i: sheet.criterion("1.2").options[i].points)
+    label = sheet.criterion("1.2").options[lowest].text
+    await chat.click(label)
+    changed = score(sheet, {**row.answers, "1.2": lowest})
+    assert f"Tổng: {after.total} → {changed.total}/100 điểm" in chat.text
+    await chat.click("Giữ thay đổi này")
+    [row] = await assessments_of(app)
+    assert (row.answers["1.2"], row.total) == (lowest, changed.total)
