@@ -162,3 +162,29 @@ async def test_try_the_advised_change_then_change_one_answer_from_the_result(app
     await chat.click("Giữ thay đổi này")
     [row] = await assessments_of(app)
     assert (row.answers["1.2"], row.total) == (lowest, changed.total)
+
+
+async def test_eligibility_answers_prefill_the_dossier_checklist_changeably(app: App, chat: Chat) -> None:
+    from datetime import UTC, datetime
+
+    from db.models import DossierItem, Eligibility
+
+    await onboard(chat)
+    user, _ = await profile_of(app)
+    async with app.sessions() as session, session.begin():
+        session.add(Eligibility(user_id=user.id, product_set="I.3.d", verdict="eligible", checked_at=datetime.now(UTC),
+                                answers={"food_safety_certificate": "co", "quality_declaration": "co", "lab_test": "chua"}))
+    await chat.press("dossier:list:lan-dau:0")
+    lines = chat.text.splitlines()
+    assert next(line for line in lines if "an toàn thực phẩm" in line).startswith("☑️")
+    assert next(line for line in lines if "công bố chất lượng" in line).startswith("☑️")
+    assert next(line for line in lines if "kiểm nghiệm" in line).startswith("⬜")  # "chưa" pre-fills nothing
+    assert "điền sẵn theo lần kiểm tra điều kiện" in chat.text
+    await chat.press("dossier:item:lan-dau:cong-bo-chat-luong")
+    assert "Điền sẵn: lần kiểm tra điều kiện gần nhất" in chat.text
+    await chat.click("Chưa có")  # the producer corrects it: the stored mark wins over the pre-fill
+    line = next(line for line in chat.text.splitlines() if "công bố chất lượng" in line)
+    assert line.startswith("❌")
+    async with app.sessions() as session:
+        row = await session.get(DossierItem, (user.id, "lan-dau", "cong-bo-chat-luong"))
+        assert row is not None and row.has_it is False

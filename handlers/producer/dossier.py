@@ -76,9 +76,31 @@ def find_item(ctx: Context, kind: str, item_id: str) -> Item | None:
     return next((item for item in items_for(ctx, kind) if item.id == item_id), None)
 
 
+class Marks(dict[str, bool]):
+    """The producer's marks by item id, with the items only pre-filled from the eligibility check (☑️)."""
+
+    prefilled: frozenset[str] = frozenset()
+
+
+async def marks_of(ctx: Context, kind: str, items: list[Item]) -> Marks:
+    """Stored marks (with consent), and "have it" for unmarked items the last eligibility check answered."""
+    if not ctx.user.consent_at:
+        return Marks()
+    marks = Marks(await ctx.repos.dossier.marks(ctx.user.id, kind))
+    check = await ctx.repos.eligibility.latest(ctx.user.id)
+    answers = check.answers if check is not None else {}
+    prefilled = {item.id for item in items if item.id not in marks and item.prefilled_by is not None
+                 and answers.get(item.prefilled_by.question) in item.prefilled_by.answers}
+    marks.update({item_id: True for item_id in prefilled})
+    marks.prefilled = frozenset(prefilled)
+    return marks
+
+
 def icon(item: Item, marks: dict[str, bool]) -> str:
     if item.section not in MARKABLE:
         return "📮"
+    if item.id in getattr(marks, "prefilled", ()):
+        return "☑️"
     mark = marks.get(item.id)
     if mark is None:
         return "⬜"
@@ -88,7 +110,7 @@ def icon(item: Item, marks: dict[str, bool]) -> str:
 async def show_list(ctx: Context, kind: str, page: int = 0, only_missing: bool = False) -> None:
     """One page of the checklist (or of the missing items) with "N/M ready", item buttons and paging."""
     items = items_for(ctx, kind)
-    marks = await ctx.repos.dossier.marks(ctx.user.id, kind) if ctx.user.consent_at else {}
+    marks = await marks_of(ctx, kind, items)
     markable = [item for item in items if item.section in MARKABLE]
     ready = sum(1 for item in markable if marks.get(item.id))
     numbered = list(enumerate(items, start=1))
@@ -113,6 +135,8 @@ async def show_list(ctx: Context, kind: str, page: int = 0, only_missing: bool =
             section = item.section
             lines.append(f"\n{ctx.t(SECTION_LABEL[section])}")
         lines.append(item_line(ctx, number, item, marks))
+    if marks.prefilled:
+        lines.append("\n" + ctx.t("dossier.prefilled_legend"))
     if pages > 1:
         lines.append("\n" + ctx.t("dossier.page", page=str(page + 1), pages=str(pages)))
     if not ctx.user.consent_at:
@@ -192,7 +216,7 @@ async def open_item(ctx: Context) -> None:
     if item is None:
         show_menu(ctx, "menu.stale_button")
         return
-    marks = await ctx.repos.dossier.marks(ctx.user.id, kind) if ctx.user.consent_at else {}
+    marks = await marks_of(ctx, kind, [item])
     ctx.go(FLOW, "item", kind=kind, item=item.id)
     parts = [f"{icon(item, marks)} {ctx.t.content(item.title)}", ctx.t.content(item.explanation)]
     note = item.note_for(kind)
@@ -206,6 +230,8 @@ async def open_item(ctx: Context) -> None:
         msgid = N_("dossier.supports_own") if own.own_sheet(ctx, ctx.profile.product_set if ctx.profile else None) \
             else N_("dossier.supports")
         parts.append(ctx.t(msgid, codes=", ".join(codes)))
+    if item.id in marks.prefilled:
+        parts.append(ctx.t("dossier.prefilled_item"))
     expiry = await dossier_dates.stored_date_line(ctx, item)
     if expiry:
         parts.append(expiry)
