@@ -188,3 +188,23 @@ async def test_eligibility_answers_prefill_the_dossier_checklist_changeably(app:
     async with app.sessions() as session:
         row = await session.get(DossierItem, (user.id, "lan-dau", "cong-bo-chat-luong"))
         assert row is not None and row.has_it is False
+
+
+async def test_a_new_self_assessment_starts_from_the_last_one(app: App, chat: Chat) -> None:
+    sheet = sheet_for(app, "I.5.b")
+    answers, _ = held_back(sheet)
+    await onboard(chat)
+    await choose_set_in_profile(app, chat, "I.5.b")
+    await chat.send("menu")
+    await chat.click("Tự đánh giá")
+    await chat.click("Làm bài mới")
+    await answer(chat, answers)  # type: ignore[arg-type]
+    await chat.click("Làm bài mới")
+    assert "bắt đầu từ bài tự đánh giá ngày" in chat.text
+    first = sheet.criteria()[0]
+    assert chat.labels()[0] == f"↩ Như lần trước: {first.options[answers[first.code]].text}"  # type: ignore[index]
+    for _ in sheet.criteria():
+        await chat.click("Như lần trước")
+    assert f"Tổng: {score(sheet, answers).total}/100 điểm" in chat.text  # type: ignore[arg-type]
+    old, new = await assessments_of(app)
+    assert new.answers == old.answers and new.id != old.id

@@ -177,10 +177,15 @@ async def start(ctx: Context, rule_set: str, product_set: str) -> None:
         return
     assessment = await ctx.repos.assessments.start(ctx.user.id, rule_set, product_set, ctx.now)
     sheet = sheet_of(ctx, assessment)
+    last = next((a for a in await ctx.repos.assessments.finished_for_user(ctx.user.id, limit=10)
+                 if a.status == "done" and (a.rule_set, a.product_set) == (rule_set, product_set)), None)
+    ctx.go("assessment", None, last_answers=dict(last.answers) if last else {})  # "as last time" on each question
     rules = ctx.content.criteria.rule_set(rule_set)
     assert sheet is not None and rules is not None
     ctx.reply("assessment.started", count=sheet.total_count, set=product_set,
               name=ctx.t.content(sheet.title), rules=ctx.t.content(rules.title))
+    if last is not None:
+        ctx.reply("assessment.from_last", date=local_date(ctx, last.finished_at or last.updated_at))
     if not sheet.is_confirmed:
         warnings = {"current": N_("assessment.unconfirmed_current"), "previous": N_("assessment.unconfirmed_previous")}
         ctx.reply(warnings[rules.status])
