@@ -77,6 +77,8 @@ class Profile(Base):
     commune_code: Mapped[str | None] = mapped_column(String(64))
     product_group: Mapped[str | None] = mapped_column(String(32))
     main_product: Mapped[str | None] = mapped_column(String(200))
+    product_set: Mapped[str | None] = mapped_column(String(16))
+    """The product set code (content/product_sets.yaml) chosen once; eligibility, dossier and assessment use it."""
     phone: Mapped[str | None] = mapped_column(String(32))
     completed_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

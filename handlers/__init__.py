@@ -30,6 +30,7 @@ def build_router() -> Router:
     from handlers.officer import menu as officer_menu
     from handlers.producer import (
         assessment,
+        assessment_change,
         assessment_result,
         assessment_start,
         bulletins,
@@ -46,12 +47,13 @@ def build_router() -> Router:
         notifications,
         onboarding,
         profile,
+        profile_set,
         settings,
     )
 
-    producer = [onboarding, profile, settings, notifications, bulletins, eligibility, dossier, dossier_status, dossier_forms,
-                dossier_send, evidence, deadlines,
-                assessment_start, assessment, assessment_result, faq, handoff, menu]
+    producer = [onboarding, profile, profile_set, settings, notifications, bulletins, eligibility, dossier, dossier_status,
+                dossier_forms, dossier_send, evidence, deadlines,
+                assessment_start, assessment, assessment_change, assessment_result, faq, handoff, menu]
     officer = [officer_menu, inbox, replies, dossiers, calendar, officer_bulletin, stats, export, broadcast, broadcast_history,
                roles, web_link]
     return Router().include(module.router for module in [*producer, *officer])

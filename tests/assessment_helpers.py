@@ -40,13 +40,22 @@ def all_bottom(sheet: Sheet) -> dict[str, int]:
 
 
 async def start_assessment(chat: Chat, rules_label: str = "hiện hành") -> None:
-    """From the menu: Tự đánh giá → Làm bài mới → the suggested I.3.c → the rule set; stops at question 1."""
+    """From the menu: Tự đánh giá → Làm bài mới → the suggested I.3.c (unless the profile keeps it) → the rule
+    set; stops at question 1."""
     await chat.send("menu")
     await chat.click("Tự đánh giá")
     await chat.click("Làm bài mới")
-    await chat.click(f"{SET} ·")
+    await choose_set_if_asked(chat)
     await chat.click(rules_label)
     assert "Câu 1/32" in chat.text, chat.text
+
+
+async def choose_set_if_asked(chat: Chat) -> None:
+    """Press the I.3.c set button; once chosen it is kept on the profile and not asked again (then say so)."""
+    if any(f"{SET} ·" in label for label in chat.labels()):
+        await chat.click(f"{SET} ·")
+    else:
+        assert f"Bộ sản phẩm theo hồ sơ của bạn: #7 {SET}" in chat.text, chat.text
 
 
 def question_code(chat: Chat) -> str | None:

@@ -11,6 +11,7 @@ from tests.assessment_helpers import (
     answer,
     assessments_of,
     bottom,
+    choose_set_if_asked,
     question_code,
     sheet_of,
     start_assessment,
@@ -75,7 +76,7 @@ async def test_history_shows_the_change_since_the_previous_assessment(app: App, 
     knock_out = next(i for i, o in enumerate(sheet.criterion("2.1").options) if o.knock_out)
     await answer(chat, {**all_top(sheet), "2.1": knock_out})
     await chat.click("Làm bài mới")
-    await chat.click("I.3.c ·")
+    await choose_set_if_asked(chat)
     await chat.click("hiện hành")
     await answer(chat, all_top(sheet))
     first, knocked, last = await assessments_of(app)

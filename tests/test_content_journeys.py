@@ -104,6 +104,7 @@ def test_find_sets_limit_alternatives_and_nothing(sets):
 
 ALL_GOOD = {
     "producer_type": "hkd",
+    "product_origin": "trong-tinh",
     "raw_material": "trong-tinh",
     "idea_origin": "rieng",
     "sales_outside": "co",
@@ -135,7 +136,7 @@ def test_all_imported_raw_material_is_not_eligible_and_blockers_come_first(rules
     answers = {**ALL_GOOD, "producer_type": "chua-dang-ky", "label": "chua", "raw_material": "nhap-khau"}
     result = eligibility.evaluate(rules, answers, group="thuc-pham")
     assert result.verdict == "not_eligible"
-    assert [f.level for f in result.findings] == ["blocker", "step", "step"]
+    assert [f.level for f in result.findings] == ["blocker", "step", "step", "step"]  # + no 3★ without local material
     assert result.findings[0].id == "raw-material-knockout" and "Phụ lục II" in result.findings[0].source
     assert result.findings[1].gate  # the registration gate before the label step
     assert eligibility.evaluate(rules, {**ALL_GOOD, "idea_origin": "sao-chep"}).verdict == "not_eligible"

@@ -11,7 +11,7 @@ from tests.test_onboarding import onboard
 from tests.transcript import Chat
 
 # Answers that keep a food product fully in order, by question text fragment → button label fragment.
-ALL_IN_ORDER = ["Phần lớn từ trong tỉnh", "Của cơ sở mình", "Đã bán ra ngoài", "Đã có, còn hạn",
+ALL_IN_ORDER = ["Từ 50% trở lên lấy trong tỉnh", "Của cơ sở mình", "Đã bán ra ngoài", "Đã có, còn hạn",
                 "Đã công bố", "Đã có phiếu", "Có nhãn đầy đủ", "Đã được cấp", "Đã có câu chuyện"]
 
 
@@ -71,7 +71,7 @@ async def test_all_imported_raw_material_is_not_eligible(app: App, chat: Chat) -
     await start_food_check(chat)
     await answer_all(chat, ["Toàn bộ nhập khẩu", *ALL_IN_ORDER[1:]])
     assert "⛔ Kết quả" in chat.text and "nhập khẩu" in chat.text
-    assert "tiêu chí 1.1 (điểm loại)" in chat.text
+    assert "bảng điểm bộ số 7 của anh/chị: tiêu chí 1.1 «Nguồn nguyên liệu»" in chat.text and "(điểm loại" in chat.text
     check = await stored_check(app)
     assert check is not None and check.verdict == "not_eligible"
 
@@ -99,13 +99,14 @@ async def test_tourism_skips_product_questions(chat: Chat) -> None:
     await chat.click("Chọn theo nhóm")
     await chat.click("Dịch vụ du lịch")
     await chat.click("Bộ số")
-    assert "Câu 1/4" in chat.text
+    # set #26's sheet has no raw-material, label or quality-declaration item: idea, trademark, story only
+    assert "Câu 1/3" in chat.text and "Ý tưởng" in chat.text and "Nguyên liệu" not in chat.text
 
 
 async def test_back_and_typed_text_keep_the_place(chat: Chat) -> None:
     await onboard(chat)
     await start_food_check(chat)
-    await chat.click("Phần lớn từ trong tỉnh")
+    await chat.click("Từ 50% trở lên lấy trong tỉnh")
     await chat.click("Của cơ sở mình")
     assert "Câu 3/9" in chat.text
     await chat.click("Quay lại")
@@ -123,7 +124,7 @@ async def test_restart_in_the_middle_resumes_at_the_same_question(database: Data
     chat = Chat(app.engine)
     await onboard(chat)
     await start_food_check(chat)
-    await chat.click("Phần lớn từ trong tỉnh")
+    await chat.click("Từ 50% trở lên lấy trong tỉnh")
     await chat.click("Của cơ sở mình")
     assert "Câu 3/9" in chat.text
     await app.close()
@@ -143,10 +144,11 @@ async def test_rerun_prefills_previous_answers(app: App, chat: Chat) -> None:
     await answer_all(chat, ["Toàn bộ nhập khẩu", *ALL_IN_ORDER[1:]])
     await chat.click("Kiểm tra lại")
     assert "điền sẵn" in chat.text
+    assert "Bộ sản phẩm (theo hồ sơ của anh/chị): #7 I.3.c" in chat.text  # chosen once, kept on the profile
     await chat.click("Đúng")
-    await chat.click("Bộ số 7")
+    assert "Câu 1/9" in chat.text  # the set is not asked again
     assert chat.labels()[0] == "↩ Giữ câu trả lời trước: Toàn bộ nhập khẩu từ nước ngoài"
-    await chat.click("Phần lớn từ trong tỉnh")
+    await chat.click("Từ 50% trở lên lấy trong tỉnh")
     for number in range(2, 10):
         assert f"Câu {number}/9" in chat.text and chat.labels()[0].startswith("↩ Giữ")
         await chat.click("Giữ câu trả lời trước")
@@ -197,7 +199,7 @@ async def test_result_in_english(chat: Chat) -> None:
     await chat.click("Other: type")
     await chat.send("xoai say")
     await chat.click("Set 7")
-    assert "Question 1/9" in chat.text and "Mostly from the province" in chat.labels()
+    assert "Question 1/9" in chat.text and "50% or more from the province" in chat.labels()
     for _ in range(9):
         await chat.send("1")  # the first option of every question is the one in order
     assert "✅ Result: the product (Processed from vegetables" in chat.text, chat.text

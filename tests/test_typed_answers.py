@@ -57,7 +57,7 @@ async def test_yes_and_no_words_answer_yes_no_screens(app: App, chat: Chat) -> N
     await chat.send("hop tac xa")
     await chat.send("bo so 7")
     assert "Câu 1/9" in chat.text
-    for typed in ("phan lon", "cua co so", "co", "đã có", "co roi", "rồi", "có", "da duoc cap", "chưa"):
+    for typed in ("tro len", "cua co so", "co", "đã có", "co roi", "rồi", "có", "da duoc cap", "chưa"):
         await chat.send(typed)
     assert "Kết quả" in chat.text, chat.text
     check = await stored_check(app)
@@ -125,7 +125,7 @@ async def test_typed_answers_in_english(app: App, chat: Chat) -> None:
     await chat.send("xoai say")  # a product name: searched
     await chat.send("set 7")  # part of a suggested set's label: pressed
     assert "Question 1/9" in chat.text
-    await chat.send("mostly")  # "Mostly from the province"
+    await chat.send("50% or more")  # "50% or more from the province"
     assert "Question 2/9" in chat.text
     _, profile = await profile_of(app)
     assert profile is not None and profile.phone == "" and profile.commune_code == "phuong-sa-dec"

@@ -96,7 +96,7 @@ def documents(flows: Sequence[Flow], content: Content, t: Translator) -> dict[st
              "run `ocop-bot diagrams`.", ""]
     for flow in flows:
         for name, title, questions in (flow.variants(content) if flow.variants else ()):
-            problems = check(questions, extra_keys=("group", "case", *flow.facts))
+            problems = check(questions, extra_keys=("group", "case", "set_fixed", *flow.facts))
             if problems:
                 raise ValueError(f"flow {flow.name} ({name}): " + "; ".join(problems))
             files[f"{name}.md"] = f"# {title}\n\n{_summary(flow, questions, t)}\n\n```mermaid\n{mermaid(questions, t)}```\n"

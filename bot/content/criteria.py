@@ -650,6 +650,15 @@ def _resolve_topics(data: Any, topics: dict[str, Topic], path: Path, used: set[s
     return errors
 
 
+def topic_names_or_none(root: Path) -> set[str] | None:
+    """The topic names of criteria/questions.yaml (for other content naming sheet topics); None if broken."""
+    path = root / FOLDER / QUESTIONS_FILE
+    try:
+        return set(parse_model(Questions, read_yaml(path), path).topics)
+    except ContentErrors:
+        return None
+
+
 def load(root: Path) -> Criteria:
     """Load rule_sets.yaml, questions.yaml and every sheet under criteria/<rule_set>/; raise ContentErrors
     listing all problems."""

@@ -224,3 +224,12 @@ def load(root: Path) -> ProductSets:
     if errors:
         raise ContentErrors(errors)
     return model
+
+
+def codes_or_none(root: Path) -> set[str] | None:
+    """The product set codes (for other content naming sets); None if product_sets.yaml is broken (reported
+    by its own part)."""
+    try:
+        return set(load(root).by_code)
+    except ContentErrors:
+        return None

@@ -127,8 +127,14 @@ def render(run: Run, question: Question, screen: Screen) -> None:
             *(f"• {t.content(o.text)}: {t.content(o.hint)}" for o in criterion.options if o.hint),
         ]
         chosen = assessment.answers.get(question.id)
+        offered = run.options(question)
         screen.options = [[run.answer_button(question, o, ("✓ " if o.code == str(chosen) else "") + t.content(o.label))]
-                          for o in run.options(question)]
+                          for o in offered]
+        last = (ctx.data.get("last_answers") or {}).get(question.id) if ctx.state.flow == FLOW else None
+        earlier = next((o for o in offered if last is not None and o.code == str(last)), None)
+        if chosen is None and earlier is not None:  # a new assessment starts from the last one
+            keep = t("assessment.keep_last", answer=t.content(earlier.label))
+            screen.options.insert(0, [run.answer_button(question, earlier, keep)])
     pause = ctx.button("assessment.pause", "assessment", "pause", assessment.id)
     screen.navigation = [[*(row[0] for row in screen.navigation), pause]]
 

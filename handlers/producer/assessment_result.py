@@ -66,7 +66,11 @@ def show_result(ctx: Context, assessment: Assessment, sheet: Sheet, result: Resu
     advice = [t("assessment.improvements_title")] if improvements else [t("assessment.no_improvements")]
     advice += improvement_lines(t, improvements)
     advice += ["", t("assessment.decision_reminder")]
-    rows = [[ctx.button("assessment.export", "assessment", "pdf", assessment.id)],
+    tries = [[ctx.button("assessment.try_button", "assessment", "try", assessment.id, change.criterion_code,
+                         change.suggested_option, number=str(number), code=change.criterion_code)]
+             for number, change in enumerate(improvements, start=1)]  # "this change alone gives 3★": try it
+    rows = [*tries, [ctx.button("assessment.change_one", "assessment", "chg", assessment.id)],
+            [ctx.button("assessment.export", "assessment", "pdf", assessment.id)],
             [ctx.button("assessment.history", "assessment", "hist"), ctx.button("assessment.new", "assessment", "new")],
             back_to_menu_row(ctx)]
     ctx.reply_text("\n".join(advice), buttons=rows)

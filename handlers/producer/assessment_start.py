@@ -13,6 +13,7 @@ from bot.content.product_sets import ProductSet
 from bot.core.context import Context, Router
 from bot.core.i18n import N_
 from bot.core.messages import Button
+from handlers.producer import product_set as own
 from handlers.producer import profile
 from handlers.producer.assessment import ask_first, sheet_of
 from handlers.producer.menu import MENU, back_to_menu_row
@@ -62,15 +63,21 @@ async def new_assessment(ctx: Context) -> None:
         return
     if unfinished is not None:
         await ctx.repos.assessments.discard(unfinished)
+    kept = own.own_set(ctx)
+    if kept is not None and has_sheet(ctx, kept.code):  # chosen once, kept on the profile: not asked again
+        ctx.reply("assessment.set_from_profile", product_set=own.set_label(ctx, kept))
+        await take_set(ctx, kept)
+        return
     await ask_product_set(ctx)
 
 
+
 async def suggested_sets(ctx: Context) -> list[ProductSet]:
-    """The eligibility check's product set first, then the sets that fit the profile's main product."""
+    """The profile's set and the eligibility check's first, then the sets that fit the main product."""
     sets = ctx.content.product_sets
-    found: list[ProductSet] = []
+    found: list[ProductSet] = [kept] if (kept := own.own_set(ctx)) is not None else []
     checked = await ctx.repos.assessments.eligibility_product_set(ctx.user.id)
-    if checked in sets.by_code:
+    if checked in sets.by_code and sets.by_code[checked] not in found:
         found.append(sets.by_code[checked])
     if ctx.profile is not None and ctx.profile.main_product:
         found += [s for s in sets.find_sets(ctx.profile.main_product) if s not in found]
@@ -124,6 +131,12 @@ async def choose_product_set(ctx: Context) -> None:
     if product_set is None:
         await ask_product_set(ctx)
         return
+    await own.keep_set(ctx, product_set.code)
+    await take_set(ctx, product_set)
+
+
+async def take_set(ctx: Context, product_set: ProductSet) -> None:
+    """Starts on the set's sheet; asks the rule set when more than one sheet exists."""
     criteria = ctx.content.criteria
     rule_sets = [r for r in criteria.rule_sets.rule_sets if criteria.sheet(r.code, product_set.code)]
     if not rule_sets:
@@ -164,10 +177,15 @@ async def start(ctx: Context, rule_set: str, product_set: str) -> None:
         return
     assessment = await ctx.repos.assessments.start(ctx.user.id, rule_set, product_set, ctx.now)
     sheet = sheet_of(ctx, assessment)
+    last = next((a for a in await ctx.repos.assessments.finished_for_user(ctx.user.id, limit=10)
+                 if a.status == "done" and (a.rule_set, a.product_set) == (rule_set, product_set)), None)
+    ctx.go("assessment", None, last_answers=dict(last.answers) if last else {})  # "as last time" on each question
     rules = ctx.content.criteria.rule_set(rule_set)
     assert sheet is not None and rules is not None
     ctx.reply("assessment.started", count=sheet.total_count, set=product_set,
               name=ctx.t.content(sheet.title), rules=ctx.t.content(rules.title))
+    if last is not None:
+        ctx.reply("assessment.from_last", date=local_date(ctx, last.finished_at or last.updated_at))
     if not sheet.is_confirmed:
         warnings = {"current": N_("assessment.unconfirmed_current"), "previous": N_("assessment.unconfirmed_previous")}
         ctx.reply(warnings[rules.status])

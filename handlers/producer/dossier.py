@@ -16,6 +16,7 @@ from bot.core.messages import NO, YES, Button
 from bot.core.typed import typed_number
 from bot.forms import topic_for_checklist_item
 from handlers.producer import dossier_dates
+from handlers.producer import product_set as own
 from handlers.producer.journey_text import basis_line
 from handlers.producer.menu import back_to_menu_row, show_menu
 
@@ -41,10 +42,32 @@ SECTION_LABEL = {
 
 
 def items_for(ctx: Context, kind: str) -> list[Item]:
-    """The producer's checklist for `kind`, filtered by the profile's type and group (if known)."""
+    """The producer's checklist for `kind`, filtered by the profile's type, group and own product set's
+    score sheet (if known)."""
     profile = ctx.profile
+    facts = own.facts(ctx, profile.product_set if profile else None)
     return checklist(ctx.content.documents, kind, profile.producer_type if profile else None,
-                     profile.product_group if profile else None)
+                     profile.product_group if profile else None, facts.topics if facts else None)
+
+
+def own_codes(ctx: Context, item: Item) -> list[str]:
+    """The criterion codes the item supports on the producer's OWN sheet: the set #7 codes of `supports`
+    mapped through their topics (criteria/questions.yaml); the set #7 codes when the set is not known."""
+    sheet = own.own_sheet(ctx, ctx.profile.product_set if ctx.profile else None)
+    reference = own.own_sheet(ctx, "I.3.c")
+    if sheet is None or reference is None or sheet is reference:
+        return list(item.supports)
+    topics = [c.topic for code in item.supports if (c := reference.criterion(code)) is not None and c.topic]
+    return [c.code for c in sheet.criteria() if c.topic in topics]
+
+
+def rejection_lines(ctx: Context) -> list[str]:
+    """"Hồ sơ bị loại khi …" of the producer's own sheet, as warnings (not 0-point answers)."""
+    sheet = own.own_sheet(ctx, ctx.profile.product_set if ctx.profile else None)
+    if sheet is None or sheet.rejected_when is None:
+        return []
+    return [ctx.t("dossier.rejected_when", number=str(sheet.number)),
+            *(f"⚠️ {ctx.t.content(rule.text)}" for rule in sheet.rejected_when.rules)]
 
 
 def find_item(ctx: Context, kind: str, item_id: str) -> Item | None:
@@ -54,9 +77,31 @@ def find_item(ctx: Context, kind: str, item_id: str) -> Item | None:
     return next((item for item in items_for(ctx, kind) if item.id == item_id), None)
 
 
+class Marks(dict[str, bool]):
+    """The producer's marks by item id, with the items only pre-filled from the eligibility check (☑️)."""
+
+    prefilled: frozenset[str] = frozenset()
+
+
+async def marks_of(ctx: Context, kind: str, items: list[Item]) -> Marks:
+    """Stored marks (with consent), and "have it" for unmarked items the last eligibility check answered."""
+    if not ctx.user.consent_at:
+        return Marks()
+    marks = Marks(await ctx.repos.dossier.marks(ctx.user.id, kind))
+    check = await ctx.repos.eligibility.latest(ctx.user.id)
+    answers = check.answers if check is not None else {}
+    prefilled = {item.id for item in items if item.id not in marks and item.prefilled_by is not None
+                 and answers.get(item.prefilled_by.question) in item.prefilled_by.answers}
+    marks.update({item_id: True for item_id in prefilled})
+    marks.prefilled = frozenset(prefilled)
+    return marks
+
+
 def icon(item: Item, marks: dict[str, bool]) -> str:
     if item.section not in MARKABLE:
         return "📮"
+    if item.id in getattr(marks, "prefilled", ()):
+        return "☑️"
     mark = marks.get(item.id)
     if mark is None:
         return "⬜"
@@ -66,7 +111,7 @@ def icon(item: Item, marks: dict[str, bool]) -> str:
 async def show_list(ctx: Context, kind: str, page: int = 0, only_missing: bool = False) -> None:
     """One page of the checklist (or of the missing items) with "N/M ready", item buttons and paging."""
     items = items_for(ctx, kind)
-    marks = await ctx.repos.dossier.marks(ctx.user.id, kind) if ctx.user.consent_at else {}
+    marks = await marks_of(ctx, kind, items)
     markable = [item for item in items if item.section in MARKABLE]
     ready = sum(1 for item in markable if marks.get(item.id))
     numbered = list(enumerate(items, start=1))
@@ -78,6 +123,11 @@ async def show_list(ctx: Context, kind: str, page: int = 0, only_missing: bool =
     ctx.go(FLOW, "list", kind=kind)
     title = N_("dossier.missing_title") if only_missing else N_("dossier.list_title")
     lines = [ctx.t(title, kind=ctx.t(KIND_LABEL[kind]), ready=str(ready), total=str(len(markable)))]
+    product_set = own.own_set(ctx)
+    if product_set is not None:
+        lines.append(ctx.t("dossier.for_set", product_set=own.set_label(ctx, product_set)))
+    if page == 0 and not only_missing:
+        lines += rejection_lines(ctx)
     if only_missing and not numbered:
         lines.append(ctx.t("dossier.nothing_missing"))
     section = ""
@@ -86,6 +136,8 @@ async def show_list(ctx: Context, kind: str, page: int = 0, only_missing: bool =
             section = item.section
             lines.append(f"\n{ctx.t(SECTION_LABEL[section])}")
         lines.append(item_line(ctx, number, item, marks))
+    if marks.prefilled:
+        lines.append("\n" + ctx.t("dossier.prefilled_legend"))
     if pages > 1:
         lines.append("\n" + ctx.t("dossier.page", page=str(page + 1), pages=str(pages)))
     if not ctx.user.consent_at:
@@ -95,8 +147,9 @@ async def show_list(ctx: Context, kind: str, page: int = 0, only_missing: bool =
 
 def item_line(ctx: Context, number: int, item: Item, marks: dict[str, bool]) -> str:
     line = f"{icon(item, marks)} {number}. {ctx.t.content(item.title)}"
-    if item.supports:
-        line += " " + ctx.t("dossier.supports_short", codes=", ".join(item.supports))
+    codes = own_codes(ctx, item)
+    if codes:
+        line += " " + ctx.t("dossier.supports_short", codes=", ".join(codes))
     return line
 
 
@@ -166,14 +219,22 @@ async def open_item(ctx: Context) -> None:
     if item is None:
         show_menu(ctx, "menu.stale_button")
         return
-    marks = await ctx.repos.dossier.marks(ctx.user.id, kind) if ctx.user.consent_at else {}
+    marks = await marks_of(ctx, kind, [item])
     ctx.go(FLOW, "item", kind=kind, item=item.id)
     parts = [f"{icon(item, marks)} {ctx.t.content(item.title)}", ctx.t.content(item.explanation)]
     note = item.note_for(kind)
     if note:
         parts.append(ctx.t.content(note))
-    if item.supports:
-        parts.append(ctx.t("dossier.supports", codes=", ".join(item.supports)))
+    set_note = item.set_notes.get(ctx.profile.product_set or "") if ctx.profile else None
+    if set_note:
+        parts.append(ctx.t.content(set_note))
+    codes = own_codes(ctx, item)
+    if codes:
+        msgid = N_("dossier.supports_own") if own.own_sheet(ctx, ctx.profile.product_set if ctx.profile else None) \
+            else N_("dossier.supports")
+        parts.append(ctx.t(msgid, codes=", ".join(codes)))
+    if item.id in marks.prefilled:
+        parts.append(ctx.t("dossier.prefilled_item"))
     expiry = await dossier_dates.stored_date_line(ctx, item)
     if expiry:
         parts.append(expiry)

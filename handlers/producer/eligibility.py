@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.content import Content
 from bot.content.eligibility import Question as ContentQuestion
+from bot.content.eligibility import SetFacts
 from bot.content.text import clean_user_text
 from bot.core import flow_buttons, flows
 from bot.core.context import Context, Router, payload
@@ -21,6 +22,7 @@ from bot.core.flows import Flow, Msg, Opened, Option, Question, Run, Screen, Whe
 from bot.core.i18n import N_
 from bot.core.messages import NO, YES, Button, Kind
 from handlers.producer import eligibility_result
+from handlers.producer import product_set as own
 from handlers.producer.menu import back_to_menu_row, show_menu
 
 router = Router()
@@ -30,24 +32,37 @@ TYPE, SET = "producer_type", "set"
 
 
 # --- what is asked ----------------------------------------------------------------------------------------
-def questions(content: Content) -> list[Question]:
-    """The producer type and the product set (not counted in "Câu i/n"), then every content question, asked
-    only for the product groups it is for."""
+FIXED = "set_fixed"
+"""A fact beside the answers: the product set came from the profile, so its question is not on the path."""
+
+
+def questions(content: Content, facts: SetFacts | None = None) -> list[Question]:
+    """The producer type and the product set (not counted in "Câu i/n"; the set is skipped when the profile
+    keeps it), then the content questions for the product group and for the producer's own sheet (`facts`:
+    its topics; None = set not known yet, every question of the group)."""
     eligibility = content.eligibility
     asked_by_type = next(q for q in eligibility.questions if q.profile_field == TYPE)
     return [
         Question(TYPE, asked_by_type.text, options=_options(asked_by_type), counted=False, screen=ask_type,
                  note="confirmed from the profile (or the last check): Đúng / Đổi"),
         Question(SET, Msg(N_("eligibility.ask_product")), counted=False, screen=ask_product, on_text=type_product_name,
-                 accepts=lambda run, code: code in run.ctx.content.product_sets.by_code,
+                 accepts=known_set,
+                 when=(When(FIXED, ("yes",), negate=True, official="the profile keeps no product set"),),
                  note="sets suggested for the product name (typed, or the profile's); or chosen by group"),
-        *(Question(q.id, q.text, options=_options(q), when=_for_groups(q))
-          for q in eligibility.questions if q.profile_field is None),
+        *(Question(q.id, q.text, options=_options(q, facts), when=_for_groups(q))
+          for q in eligibility.questions_for(None, facts) if q.profile_field is None),
     ]
 
 
-def _options(question: ContentQuestion) -> tuple[Option, ...]:
-    return tuple(Option(o.code, o.label, means={"yes": YES, "no": NO}.get(o.means or "")) for o in question.options)
+def known_set(run: Run, code: str) -> bool:
+    """A module-level function (not a lambda) so the questions rebuilt for the chosen set equal the old ones."""
+    return code in run.ctx.content.product_sets.by_code
+
+
+def _options(question: ContentQuestion, facts: SetFacts | None = None) -> tuple[Option, ...]:
+    code = facts.code if facts else None
+    return tuple(Option(o.code, o.label, means={"yes": YES, "no": NO}.get(o.means or ""))
+                 for o in question.options if o.offered_for(code))
 
 
 def _for_groups(question: ContentQuestion) -> tuple[When, ...]:
@@ -76,16 +91,20 @@ async def open_check(ctx: Context, scope: str) -> Opened | None:
         show_menu(ctx, "menu.stale_button")
         return None
     data = ctx.data
-    return Opened(questions(ctx.content), {**(data.get("answers") or {}), SET: data.get("set"), "group": data.get("group")})
+    return Opened(questions(ctx.content, own.facts(ctx, data.get("set"))),
+                  {**(data.get("answers") or {}), SET: data.get("set"), "group": data.get("group"),
+                   FIXED: "yes" if data.get(FIXED) else None})
 
 
 async def save_answer(run: Run, question: Question, value: Any) -> None:
     """The product set (and its group) beside the answers; every other answer into the answers."""
     ctx = run.ctx
     if question.id == SET:
-        product_set = ctx.content.product_sets.by_code[value]
-        ctx.remember(set=product_set.code, group=product_set.group)
-        run.answers["group"] = product_set.group
+        chosen = ctx.content.product_sets.by_code[value]
+        ctx.remember(set=chosen.code, group=chosen.group)
+        run.answers["group"] = chosen.group
+        run.questions = questions(ctx.content, own.facts(ctx, chosen.code))  # the set's own questions
+        await own.keep_set(ctx, chosen.code)
     else:
         ctx.remember(answers={**ctx.data.get("answers", {}), question.id: value}, change_type=False)
 
@@ -208,10 +227,14 @@ async def restart_check(ctx: Context) -> None:
 async def start_check(ctx: Context) -> None:
     """Loads the last stored check (with consent) as suggestions; asks the producer type first."""
     previous = await ctx.repos.eligibility.latest(ctx.user.id) if ctx.user.consent_at else None
+    own_one = own.own_set(ctx)
     ctx.clear_flow()
+    fixed = {"set": own_one.code, "group": own_one.group, FIXED: True} if own_one else {}
     ctx.go(FLOW, None, answers={}, prev=dict(previous.answers) if previous else {},
-           prev_set=previous.product_set if previous else None)
+           prev_set=previous.product_set if previous else None, **fixed)
     ctx.reply("eligibility.intro")
+    if own_one is not None:
+        ctx.reply("eligibility.set_from_profile", product_set=own.set_label(ctx, own_one))
     if ctx.user.consent_at is None:
         ctx.reply("eligibility.not_stored")
     elif previous is not None:

@@ -21,6 +21,7 @@ from bot.core.flows import SKIPPED, Flow, Msg, Opened, Option, Question, Run
 from bot.core.i18n import N_
 from bot.core.messages import Kind
 from handlers.producer.menu import back_to_menu_row, show_menu
+from handlers.producer.product_set import own_set, set_label
 
 router = Router()
 
@@ -219,6 +220,9 @@ def show_summary(ctx: Context, msgid: str = N_("profile.summary_title")) -> None
         main_product=p.main_product or dash,
         phone=p.phone or dash,
     )
+    own = own_set(ctx)
+    summary += "\n" + ctx.t("pset.on_profile", product_set=set_label(ctx, own) if own else dash)
     rows = [[ctx.button(EDIT[q], "profile", "edit", q)] for q in QUESTIONS]
+    rows.append([ctx.button("pset.edit", "pset", "choose")])
     rows.append([ctx.button("settings.back", "settings", "open"), *back_to_menu_row(ctx)])
     ctx.reply_text(f"{ctx.t(msgid)}\n\n{summary}", buttons=rows)
