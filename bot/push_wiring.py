@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
 from bot.app import App
 from bot.broadcasts.bulletin import BulletinSource
 from bot.broadcasts.source import BroadcastSource
-from bot.core.outbox import DirectSource, Source
-from bot.pushes.delivery import DeliveryWorker
+from bot.core.outbox import DirectSource, ReplySource, Source
+from bot.pushes.delivery import DeliveryWorker, release_dead_leases
 from bot.pushes.ratelimit import share_budget
 from bot.pushes.reminders import Reminders
 from bot.pushes.scheduler import PushScheduler
@@ -22,7 +23,8 @@ def build_sources(app: App) -> dict[str, Source]:
                                                          (settings.quiet_start, settings.quiet_end))
     bulletins = app.extras.get("bulletins") or BulletinSource(app.i18n)
     app.extras.update(reminders=reminders, bulletins=bulletins)
-    return {"reminder": reminders, "bulletin": bulletins, "broadcast": BroadcastSource(), "direct": DirectSource()}
+    return {"reminder": reminders, "bulletin": bulletins, "broadcast": BroadcastSource(), "direct": DirectSource(),
+            "reply": ReplySource()}
 
 
 async def start_pushes(app: App, channels: Mapping[str, Any]) -> tuple[PushScheduler, DeliveryWorker]:
@@ -34,6 +36,10 @@ async def start_pushes(app: App, channels: Mapping[str, Any]) -> tuple[PushSched
                             quiet=(settings.quiet_start, settings.quiet_end),
                             concurrency=settings.delivery_concurrency, exclusive=True)
     await worker.load_limits()
+    if app.db.dialect.name == "sqlite":  # one process: replies a killed process left are due now
+        released = await release_dead_leases(app.sessions, app.engine.sender_id, worker.clock())
+        if released:
+            logging.getLogger(__name__).warning("%d replies left unsent by a stopped process: sending them now", released)
     for name, channel in channels.items():
         share_budget(channel, worker.limiters[name])
     scheduler = PushScheduler(app.sessions, sources["reminder"], sources["bulletin"],  # type: ignore[arg-type]
