@@ -48,6 +48,17 @@ class Routes(Protocol):
     def add_get(self, path: str, handler: RouteHandler) -> None: ...
 
 
+class Inbox(Protocol):
+    """Where a channel keeps an event before acknowledging it (bot/core/inbox.py): `keep` commits it and
+    returns its id, `done` forgets it once handled, `left` lists what a stopped process did not handle."""
+
+    async def keep(self, inbound: Inbound) -> int: ...
+
+    async def done(self, event_id: int) -> None: ...
+
+    async def left(self, channel: str) -> list[tuple[int, Inbound]]: ...
+
+
 class Channel(Protocol):
     name: str
     limits: Limits
