@@ -34,7 +34,8 @@ async def start_pushes(app: App, channels: Mapping[str, Any]) -> tuple[PushSched
     sources = build_sources(app)
     worker = DeliveryWorker(app.sessions, channels, sources, timezone=settings.timezone,
                             quiet=(settings.quiet_start, settings.quiet_end),
-                            concurrency=settings.delivery_concurrency, exclusive=True)
+                            concurrency=settings.delivery_concurrency, exclusive=True,
+                            reply_lease_seconds=settings.reply_grace_seconds)
     await worker.load_limits()
     if app.db.dialect.name == "sqlite":  # one process: replies a killed process left are due now
         released = await release_dead_leases(app.sessions, app.engine.sender_id, worker.clock())

@@ -117,10 +117,15 @@ async def send_reply_with_retries(channel: Channel, user_id: str, message: Outgo
     return "pending", "", ""
 
 
-async def _deliver(channel: Any, user_id: str, message: Outgoing, row_id: int | None, settle: Settle | None) -> bool:
+async def _deliver(channel: Any, user_id: str, message: Outgoing, row_id: int | None, settle: Settle | None,
+                   deadline: float = float("inf")) -> bool:
     """Send one message of an update now and, when it has an outbox row, record the outcome at once: the
     time between the platform accepting it and that commit is the residual duplicate window (a kill
-    inside it sends the message again), measured as ocop_reply_settle_seconds. False: not sent (yet)."""
+    inside it sends the message again), measured as ocop_reply_settle_seconds. False: not sent (yet).
+    Past `deadline` (monotonic) a row is left to the delivery worker unsent."""
+    if row_id is not None and settle is not None and time.monotonic() > deadline:
+        log.info("a %s reply waited past half its lease: left to the delivery worker", channel.name)
+        return False
     outcome, detail, message_id = await send_reply_with_retries(channel, user_id, message)
     if row_id is None or settle is None:
         return outcome == "sent"
@@ -150,17 +155,18 @@ async def receive(channel: Any, inbound: Inbound, before_delivery: Callable[[], 
     turn = channel.order.arrive(inbound.user_id)
     try:
         handled = await channel.handle(inbound, channel.limits)
+        deadline = time.monotonic() + handled.lease_seconds / 2 if handled.settle else float("inf")
         if before_delivery is not None:
             await before_delivery()
         await turn.wait()  # the replies to this user's earlier updates have left
         for index, message in enumerate(handled.replies):
             row_id = handled.reply_ids[index] if index < len(handled.reply_ids) else None
-            if not await _deliver(channel, inbound.user_id, message, row_id, handled.settle) and row_id is not None:
+            if not await _deliver(channel, inbound.user_id, message, row_id, handled.settle, deadline) and row_id:
                 break  # the rest keep their rows, in order, for the delivery worker
     finally:
         turn.finish()
     for push in handled.pushes:  # the channel's other users (an officer, the producer an officer answered)
-        await _deliver(channel, push.user_id, push.message, push.outbox_id, handled.settle)
+        await _deliver(channel, push.user_id, push.message, push.outbox_id, handled.settle, deadline)
 
 
 class ReplyOrder:

@@ -14,7 +14,7 @@ import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -209,7 +209,7 @@ class Engine:
                 if durable:  # committed with the update: a kill before they leave loses nothing
                     reply_ids = await queue_leased(session, REPLY_SOURCE, user, ctx.replies, self.sender_id,
                                                    self.reply_grace)
-            return Handled(ctx.replies, pushes, reply_ids, self.settle if durable else None)
+            return Handled(ctx.replies, pushes, reply_ids, self.settle if durable else None, self.reply_grace)
 
     async def settle(self, row_id: int, outcome: str, detail: str = "", message_id: str = "") -> None:
         """Record what became of a reply (or push) row this process sent itself; nothing when the row is no
@@ -219,9 +219,17 @@ class Engine:
                             OutboxMessage.status == SENDING)
                      .values(status=outcome, finished_at=utcnow(), outcome_detail=detail[:300] or None,
                              message_id=message_id[:64] or None, lease_owner=None, lease_until=None))
-        slot: AbstractAsyncContextManager[object] = self._transactions or nullcontext()
-        async with slot, self.sessions() as session, session.begin():
-            await session.execute(statement)
+        # Not behind the updates waiting for a transaction slot: until this commits, a kill sends the
+        # reply again (on SQLite's one connection that queue is the whole residual window). One
+        # autocommitted statement: a single round trip, durable when it returns.
+        bind = self.sessions.kw.get("bind")
+        if bind is None or not hasattr(bind, "connect"):
+            async with self.sessions() as session, session.begin():
+                await session.execute(statement)
+            return
+        async with bind.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await autocommit.execute(statement)
 
     async def route(self, ctx: Context) -> None:
         inbound = ctx.inbound

@@ -178,9 +178,12 @@ class Handled:
     """What one update produced: replies to the sender, and pushes to other users of the same channel.
 
     `reply_ids[i]` is the committed outbox row of `replies[i]` (durable replies; shorter or empty when a
-    reply has no row, e.g. the apology after a handler failed); `settle` records each send's outcome."""
+    reply has no row, e.g. the apology after a handler failed); `settle` records each send's outcome.
+    A row is sent by this process only in the first half of its lease: the delivery worker takes it
+    over only after the whole lease, so the two never send the same row (bar a send slower than that)."""
 
     replies: list[Outgoing] = field(default_factory=list)
     pushes: list[Push] = field(default_factory=list)
     reply_ids: list[int] = field(default_factory=list)
     settle: Settle | None = None
+    lease_seconds: float = 0.0  # how long the rows stay this process's: past half of it, leave them to the worker

@@ -55,7 +55,7 @@ class DeliveryWorker:
                  concurrency: int = 16, lease_seconds: float = 120.0, max_attempts: int = 5,
                  backoff_seconds: float = 1.0, poll_seconds: float = 1.0,
                  clock: Callable[[], datetime] = utcnow, worker_id: str = "",
-                 exclusive: bool = False) -> None:
+                 exclusive: bool = False, reply_lease_seconds: float | None = None) -> None:
         """`exclusive`: on PostgreSQL, send on a channel only while holding its lock (bot/pushes/leader.py), so
         several processes keep ONE overall rate per channel; `run()` only."""
         self.sessions = sessions
@@ -66,6 +66,9 @@ class DeliveryWorker:
         self.limiters = limiters if limiters is not None else {}
         self.concurrency = concurrency
         self.lease = timedelta(seconds=lease_seconds)
+        # Conversation rows are claimed for a short lease (renewed while sending): a reply this worker
+        # claimed and did not send before a kill is taken by the next process soon, not in minutes.
+        self.reply_lease = timedelta(seconds=min(lease_seconds, reply_lease_seconds or lease_seconds))
         self.max_attempts = max_attempts
         self.backoff_seconds = backoff_seconds
         self.poll_seconds = poll_seconds
@@ -119,7 +122,7 @@ class DeliveryWorker:
                 query = query.where(OutboxMessage.purpose == str(Purpose.REPLY))
             rows = list((await session.execute(query)).scalars())
             for row in rows:
-                row.status, row.lease_owner, row.lease_until = SENDING, self.worker_id, now + self.lease
+                row.status, row.lease_owner, row.lease_until = SENDING, self.worker_id, now + self._lease_of(row)
         return rows
 
     # --- running -----------------------------------------------------------------------------------
@@ -308,12 +311,16 @@ class DeliveryWorker:
         self.stats[status] += 1
         metrics.PUSHES.labels(row.channel, status).inc()
 
+    def _lease_of(self, row: OutboxMessage) -> timedelta:
+        return self.reply_lease if row.purpose == str(Purpose.REPLY) else self.lease
+
     async def _hold_lease(self, row: OutboxMessage) -> bool:
         """Renew the lease when less than half is left; False if another worker has the row now."""
         now = self.clock()
-        if row.lease_until is not None and row.lease_until - now > self.lease / 2:
+        lease = self._lease_of(row)
+        if row.lease_until is not None and row.lease_until - now > lease / 2:
             return True
-        row.lease_until = now + self.lease
+        row.lease_until = now + lease
         async with self.sessions() as session, session.begin():
             result = await session.execute(self._owned(row).values(lease_until=row.lease_until))
         return bool(result.rowcount)
