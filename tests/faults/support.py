@@ -111,9 +111,10 @@ async def until_acked(target: Killable, post: Callable[[BotProcess], Awaitable[i
     raise AssertionError("an update was never acknowledged")
 
 
-async def kill_twice(target: Killable, total: int) -> None:
-    """SIGKILL the bot when a third, then two thirds, of the updates have been answered; restart it each time."""
-    for share in (1 / 3, 2 / 3):
+async def kill_twice(target: Killable, total: int, shares: tuple[float, ...] = (1 / 3, 2 / 3)) -> None:
+    """SIGKILL the bot when a third, then two thirds, of the updates have been answered (or at the given
+    `shares`); restart it each time."""
+    for share in shares:
         while target.acked < total * share:
             target.progressed.clear()
             await target.progressed.wait()
