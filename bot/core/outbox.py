@@ -6,6 +6,11 @@ push twice. The text is NOT stored: a `Source` renders it when the row is sent, 
 locale at that moment, after checking the push still makes sense (still subscribed, date unchanged…).
 A new kind of push is a new Source in the registry given to the delivery worker.
 
+Replies (issue 15): on a channel with durable replies every reply is a row of source "reply", written
+in the update's own transaction with its rendered text (`encode_message`), `sending` and leased to the
+handling process, which sends it right after the commit and settles it; the delivery worker sends what
+a killed process left once the lease is over (`queue_leased`, `ReplySource`).
+
 Messages a handler addresses to other users (an officer's notification, the answer to a producer): the
 channel that handled the update sends those for its own users right after the commit when it can; the
 others (a recipient on another channel, or a channel that cannot reach other users) become outbox rows of
