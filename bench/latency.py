@@ -121,6 +121,36 @@ def duplicates(api: FakeBotApi) -> int:
     return count
 
 
+async def settle_window(client: aiohttp.ClientSession, bot: Any) -> str:
+    """The residual duplicate window as the bot measured it (ocop_reply_settle_seconds: from the platform
+    accepting a reply to our commit that it was sent): mean, and the bucket bounds holding p50 and p95."""
+    try:
+        async with client.get(f"{bot.url}/metrics") as response:
+            text = await response.text()
+    except aiohttp.ClientError:
+        return "n/a"
+    buckets: list[tuple[float, float]] = []
+    total = count = 0.0
+    for line in text.splitlines():
+        if line.startswith("ocop_reply_settle_seconds_bucket"):
+            bound = line.split('le="')[1].split('"')[0]
+            buckets.append((float("inf") if bound == "+Inf" else float(bound), float(line.rsplit(" ", 1)[1])))
+        elif line.startswith("ocop_reply_settle_seconds_sum"):
+            total = float(line.rsplit(" ", 1)[1])
+        elif line.startswith("ocop_reply_settle_seconds_count"):
+            count = float(line.rsplit(" ", 1)[1])
+    if not count:
+        return "n/a (no reply settled: replies are not outbox rows in this version)"
+
+    def bound(q: float) -> str:
+        for upper, seen in sorted(buckets):
+            if seen >= q * count:
+                return f"<= {upper * 1000:.1f} ms"
+        return "?"
+
+    return f"mean {total / count * 1000:.1f} ms, p50 {bound(0.5)}, p95 {bound(0.95)} over {count:.0f} replies"
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -144,7 +174,8 @@ async def run_one(kind: str, database_url: str, args: argparse.Namespace) -> dic
                 async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as client:
                     await asyncio.gather(*(user_script(api, client, bot, 1000 + i, args.turns, latencies, lost, rng)
                                            for i in range(args.users)))
-                elapsed = time.monotonic() - started
+                    elapsed = time.monotonic() - started
+                    window = await settle_window(client, bot)
                 broadcast_sent = sum(n for c, n in api.delivered.items()
                                      if isinstance(c, int) and c >= BROADCAST_BASE) - broadcast_before
             finally:
@@ -160,6 +191,7 @@ async def run_one(kind: str, database_url: str, args: argparse.Namespace) -> dic
           f"p99 {figures['p99'] * 1000:.0f} ms  max {figures['max'] * 1000:.0f} ms")
     print(f"  {figures['updates_per_s']:.1f} updates/s over {elapsed:.1f} s; lost {figures['lost']} of {steps}; "
           f"duplicated {figures['duplicated']}; broadcast {figures['broadcast_per_s']:.1f} msg/s meanwhile")
+    print(f"  residual duplicate window (platform accepted -> marked sent): {window}")
     return figures
 
 
