@@ -12,9 +12,8 @@ from alembic import op
 
 from db.models import UTCDateTime
 
-# A named revision: other rooms add migrations in parallel; the lead re-chains them when merging.
-revision = "0013_dossier_status"
-down_revision = "0012_dossier_forms"
+revision = "0011_dossier_status"
+down_revision = "0010_dossier_forms"
 branch_labels = None
 depends_on = None
 

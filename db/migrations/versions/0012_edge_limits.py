@@ -13,8 +13,8 @@ import hashlib
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_edge_limits"
-down_revision = "0013_dossier_status"
+revision = "0012_edge_limits"
+down_revision = "0011_dossier_status"
 branch_labels = None
 depends_on = None
 

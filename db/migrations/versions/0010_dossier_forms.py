@@ -12,7 +12,7 @@ from alembic import op
 
 from db.models import UTCDateTime
 
-revision = "0012_dossier_forms"
+revision = "0010_dossier_forms"
 down_revision = "0009_web_console"
 branch_labels = None
 depends_on = None
