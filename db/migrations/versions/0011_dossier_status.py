@@ -1,7 +1,7 @@
 """The dossier's way to the certificate: a status per product dossier and its history.
 
-Revision ID: 0013_dossier_status
-Revises: 0009_web_console
+Revision ID: 0011_dossier_status
+Revises: 0010_dossier_forms
 Create Date: 2026-12-02
 """
 

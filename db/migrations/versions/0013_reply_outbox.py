@@ -3,8 +3,8 @@
 Replies become outbox rows of the existing table (source "reply"); what is new is the table of events a
 channel answered before handling them (Zalo).
 
-Revision ID: 0010_reply_outbox
-Revises: 0009_web_console
+Revision ID: 0013_reply_outbox
+Revises: 0012_edge_limits
 Create Date: 2026-12-02
 """
 
