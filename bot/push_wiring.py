@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
 from bot.app import App
 from bot.broadcasts.bulletin import BulletinSource
 from bot.broadcasts.source import BroadcastSource
-from bot.core.outbox import DirectSource, Source
+from bot.core.outbox import DirectSource, ReplySource, Source
 from bot.officer.dossier_push import DossierSource
-from bot.pushes.delivery import DeliveryWorker
+from bot.pushes.delivery import DeliveryWorker, release_dead_leases
 from bot.pushes.ratelimit import share_budget
 from bot.pushes.reminders import Reminders
 from bot.pushes.scheduler import PushScheduler
@@ -24,7 +25,7 @@ def build_sources(app: App) -> dict[str, Source]:
     bulletins = app.extras.get("bulletins") or BulletinSource(app.i18n)
     app.extras.update(reminders=reminders, bulletins=bulletins)
     return {"reminder": reminders, "bulletin": bulletins, "broadcast": BroadcastSource(), "direct": DirectSource(),
-            "dossier": DossierSource(app.i18n, app.content)}
+            "reply": ReplySource(), "dossier": DossierSource(app.i18n, app.content)}
 
 
 async def start_pushes(app: App, channels: Mapping[str, Any]) -> tuple[PushScheduler, DeliveryWorker]:
@@ -34,8 +35,13 @@ async def start_pushes(app: App, channels: Mapping[str, Any]) -> tuple[PushSched
     sources = build_sources(app)
     worker = DeliveryWorker(app.sessions, channels, sources, timezone=settings.timezone,
                             quiet=(settings.quiet_start, settings.quiet_end),
-                            concurrency=settings.delivery_concurrency, exclusive=True)
+                            concurrency=settings.delivery_concurrency, exclusive=True,
+                            reply_lease_seconds=settings.reply_grace_seconds)
     await worker.load_limits()
+    if app.db.dialect.name == "sqlite":  # one process: replies a killed process left are due now
+        released = await release_dead_leases(app.sessions, app.engine.sender_id, worker.clock())
+        if released:
+            logging.getLogger(__name__).warning("%d replies left unsent by a stopped process: sending them now", released)
     for name, channel in channels.items():
         share_budget(channel, worker.limiters[name])
     from db.repositories import PruneProcessedUpdates  # each tick also forgets processed keys past redelivery

@@ -11,6 +11,7 @@ from bot.channels.base import Channel, SendError
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_client import ZaloClient
 from bot.core.http import HttpServer
+from bot.core.inbox import Inbox
 from bot.core.messages import Outgoing
 from db.zalo_tokens import ZaloTokenStore
 
@@ -42,4 +43,5 @@ def build_zalo_channel(app: App, http: HttpServer, officer_channels: Mapping[str
         if not reached:
             log.error("no officer could be told that Zalo refused our token; /healthz-style flag: channel.healthy")
 
-    return app.connect(ZaloChannel(app.engine.handle, settings, client, http=http, on_token_failure=tell_officers))
+    return app.connect(ZaloChannel(app.engine.handle, settings, client, http=http, on_token_failure=tell_officers,
+                                   inbox=Inbox(app.sessions)))

@@ -106,6 +106,20 @@ class ProcessedUpdate(Base):
     processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
+class InboundEvent(Base):
+    """An event a channel acknowledged before handling it (Zalo wants its 200 within ~2 s): stored first,
+    in the neutral form the channel made of it, handled from here and deleted once handled. Rows a kill
+    left are handled at the next start (the engine's dedup key drops any already handled)."""
+
+    __tablename__ = "inbound_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(16), index=True)
+    dedup_key: Mapped[str | None] = mapped_column(String(96))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 
 
 

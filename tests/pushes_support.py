@@ -57,9 +57,13 @@ async def set_limit(sessions: async_sessionmaker[AsyncSession], channel: str, pe
                               .values(per_second=per_second, per_chat_per_second=per_chat))
 
 
-async def statuses(sessions: async_sessionmaker[AsyncSession]) -> Counter[str]:
+async def statuses(sessions: async_sessionmaker[AsyncSession], source: str | None = None) -> Counter[str]:
+    """Outbox rows by status (of one `source` only, e.g. "broadcast": replies are outbox rows too)."""
+    query = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    if source is not None:
+        query = query.where(OutboxMessage.source == source)
     async with sessions() as session:
-        rows = await session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+        rows = await session.execute(query)
         return Counter({status: count for status, count in rows.all()})
 
 

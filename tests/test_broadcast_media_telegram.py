@@ -138,7 +138,7 @@ async def test_photo_with_caption_reaches_telegram_and_zalo_uploaded_once_per_pl
     stand.api.clear_calls()
     source = BroadcastSource()
     await stand.worker(source).run_until_idle()
-    assert await statuses(stand.app.sessions) == {"sent": 4}
+    assert await statuses(stand.app.sessions, "broadcast") == {"sent": 4}
     sends = stand.producer_sends()
     assert sorted(c.chat_id for c in sends) == PRODUCERS  # one message each: the photo with the caption
     assert {(c.method, c.text) for c in sends} == {("sendPhoto", TEXT)}
@@ -167,7 +167,7 @@ async def test_a_long_text_follows_the_photo_in_a_second_message(stand: Stand) -
         assert (text_call.method, text_call.text) == ("sendMessage", long_text.strip())
     assert len(stand.producer_uploads()) == 1
     async with stand.app.sessions() as session:
-        rows = list((await session.execute(select(OutboxMessage))).scalars())
+        rows = list((await session.execute(select(OutboxMessage).where(OutboxMessage.source == "broadcast"))).scalars())
     assert {(r.status, r.parts_done) for r in rows} == {("sent", 2)}
 
 
@@ -201,7 +201,7 @@ async def test_ids_the_platforms_forgot_fall_back_to_the_bytes_and_the_new_ids_a
     await broadcast_with_file(stand.app, photo(), {"telegram": {"id": gone_telegram, "at": now},
                                                    "zalo": {"id": "image-expired", "at": now}})
     await stand.worker(concurrency=1).run_until_idle()
-    assert await statuses(stand.app.sessions) == {"sent": 4}
+    assert await statuses(stand.app.sessions, "broadcast") == {"sent": 4}
     refused = [c for c in stand.api.calls if c.method == "sendPhoto" and not c.ok]
     assert [c.status for c in refused] == [400]  # the forgotten id, once; then the bytes
     [upload] = stand.producer_uploads()
@@ -232,7 +232,7 @@ async def test_a_blocked_first_recipient_passes_the_upload_to_the_next(stand: St
     stand.api.blocked_chats.add(PRODUCERS[0])
     await broadcast_with_file(stand.app, photo())
     await stand.worker(concurrency=1).run_until_idle()
-    assert await statuses(stand.app.sessions) == {"sent": 3, "blocked": 1}
+    assert await statuses(stand.app.sessions, "broadcast") == {"sent": 3, "blocked": 1}
     [upload] = stand.producer_uploads()
     assert upload.chat_id == PRODUCERS[1]
     [by_id] = [c for c in stand.producer_sends() if c is not upload]

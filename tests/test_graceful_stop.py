@@ -57,7 +57,8 @@ async def test_sigterm_finishes_work_in_flight_then_exits(sqlite_database: Datab
     assert api.delivered[70_001] >= 1, "the reply of the update in flight was sent before exiting"
     assert 70_002 not in api.delivered
     assert not sending, "no push left half-done"
-    counts = await statuses(app.sessions)
+    assert await statuses(app.sessions, "reply") == {"sent": 2}, "the replies of the update in flight are settled"
+    counts = await statuses(app.sessions, "broadcast")
     assert counts["sent"] == sum(api.delivered[u] for u in range(50_001, 50_021)) > 0
     assert counts["sent"] + counts["pending"] == len(users)
     await app.close()

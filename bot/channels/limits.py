@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from bot.core.messages import Limits
 
-TELEGRAM = Limits(text=4096, caption=1024, buttons=100, payload_bytes=64, per_second=30, per_chat_per_second=1)
-ZALO = Limits(text=2000, caption=0, buttons=5, payload_bytes=64, per_second=1, per_chat_per_second=1)
+TELEGRAM = Limits(text=4096, caption=1024, buttons=100, payload_bytes=64, per_second=30, per_chat_per_second=1,
+                  durable_replies=True)
+ZALO = Limits(text=2000, caption=0, buttons=5, payload_bytes=64, per_second=1, per_chat_per_second=1,
+              durable_replies=True)
 # A terminal shows any length and any number of (numbered) buttons; it cannot reach other users, so
 # messages for them go to the outbox.
 CONSOLE = Limits(text=1_000_000, caption=1_000_000, buttons=1_000, payload_bytes=64, per_second=0,

@@ -8,10 +8,16 @@ The engine decides; this module only translates. Platform quirks handled here:
   choices as text buttons, which the engine maps back by label.
 - Texts over 4096 characters are split; the keyboard goes on the last part.
 - Webhook requests must carry our secret token (constant-time compare); others get 403 and change nothing.
+- Nothing acknowledged before it is stored: a webhook update is answered 200 once committed (its replies
+  are outbox rows of that commit); long polling asks for the next offset only once every update of the
+  batch is committed (our own getUpdates loop, not PTB's Updater, which confirms a batch by fetching
+  the next one while the updates are still being handled). A batch with an update the database could
+  not take is fetched again from that update (the ones already committed are dropped as repeats).
 """
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import functools
 import hmac
@@ -27,8 +33,16 @@ from telegram import (
     ReplyKeyboardMarkup,
     Update,
 )
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot, TypeHandler
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import Application, ApplicationBuilder, ExtBot
 
 from bot.channels.base import Handle, ReplyOrder, Routes, SendError, SendFailure, receive, split_text
 from bot.channels.bounded import MAX_TEXT_CHARS, Refused, parse_object, read_body
@@ -76,6 +90,9 @@ class TelegramChannel:
         self.command_texts = command_texts or {}
         self.order = ReplyOrder()
         self.webhook = bool(settings.webhook_url)
+        self.poll_timeout = 10  # seconds a getUpdates call waits for updates
+        self._polling: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
         builder = (
             ApplicationBuilder()
             .token(settings.telegram_token)
@@ -84,14 +101,12 @@ class TelegramChannel:
             .concurrent_updates(concurrent_updates)
             .job_queue(None)  # schedules live in our database (bot/pushes/scheduler.py), not in PTB's memory
         )
-        if self.webhook:
-            builder = builder.updater(None)
+        builder = builder.updater(None)  # polling is our own loop (_poll): the offset moves after the commit
         self.application: Application = builder.build()
         # Polling: PTB parses a whole getUpdates batch at once, and one update of an odd shape fails the
         # batch for ever (the offset never moves: polling stalls, logging the raw data). Each update is
-        # checked first instead (same bot object, one method more).
+        # checked first instead (same bot object, one method more); _poll reads through it.
         self.application.bot.__class__ = _CheckedUpdatesBot
-        self.application.add_handler(TypeHandler(Update, self._on_update))
 
     @property
     def bot(self) -> Any:
@@ -112,13 +127,16 @@ class TelegramChannel:
             )
         else:
             await self.bot.delete_webhook()
-            assert self.application.updater is not None
-            await self.application.updater.start_polling(allowed_updates=["message", "callback_query"])
+            self._polling = asyncio.create_task(self._poll())
         await self.application.start()
 
     async def stop(self) -> None:
-        if self.application.updater is not None and self.application.updater.running:
-            await self.application.updater.stop()
+        if self._polling is not None:
+            self._polling.cancel()
+            await asyncio.gather(self._polling, return_exceptions=True)
+            self._polling = None
+        while self._tasks:  # updates committed: their replies finish sending
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
@@ -161,21 +179,74 @@ class TelegramChannel:
         file = await self.bot.get_file(file_id)
         return bytes(await file.download_as_bytearray())
 
-    async def _on_update(self, update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not isinstance(update, Update):
-            return
-        try:
-            await self._process(update)
-        except TryLater:  # polling has confirmed the update already: it is lost, say so
-            log.error("a polled telegram update %s was lost: the database was unreachable", update.update_id)
+    async def _poll(self) -> None:
+        """Long polling that confirms a batch (asks for the next offset) only once all of it is committed."""
+        offset: int | None = None
+        backoff = 0.5
+        while True:
+            try:
+                updates = await self.bot.get_updates(offset=offset, timeout=self.poll_timeout,
+                                                     allowed_updates=["message", "callback_query"])
+            except InvalidToken:
+                log.error("telegram refused our token: polling stopped")
+                return
+            except TelegramError as exc:
+                log.warning("telegram getUpdates failed (%s); retrying in %.1f s", type(exc).__name__, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+                continue
+            backoff = 0.5
+            if updates:
+                offset = await self._commit_batch(updates)
 
-    async def _process(self, update: Update) -> None:
+    async def _commit_batch(self, updates: list[Update]) -> int:
+        """Handle a polled batch concurrently; returns the offset to confirm: past the batch when every
+        update is committed, else the first update the database could not take (fetched again)."""
+        loop = asyncio.get_running_loop()
+        committed: list[asyncio.Future[bool]] = []
+        for update in updates:
+            done: asyncio.Future[bool] = loop.create_future()
+            committed.append(done)
+            task = asyncio.create_task(self._process(update, done))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        results = await asyncio.gather(*committed)
+        for update, stored in zip(updates, results, strict=True):
+            if not stored:
+                log.warning("database unreachable: telegram update %s is fetched again", update.update_id)
+                await asyncio.sleep(1.0)
+                return update.update_id
+        return updates[-1].update_id + 1
+
+    async def _process(self, update: Update, committed: asyncio.Future[bool] | None = None) -> None:
+        """One update through the receive path; `committed` (polling) is resolved True once the update is
+        stored (or is nothing to store), False if the database could not take it."""
+
+        def resolve(stored: bool) -> None:
+            if committed is not None and not committed.done():
+                committed.set_result(stored)
+
+        try:
+            await self._receive(update, lambda: resolve(True))
+        except TryLater:
+            resolve(False)
+            if committed is None:
+                raise  # the webhook answers 503
+        except Exception:
+            log.exception("a telegram update %s failed outside the engine", update.update_id)
+            if committed is None:
+                raise
+        finally:
+            resolve(True)
+
+    async def _receive(self, update: Update, on_commit: Any) -> None:
         inbound = to_inbound(update)
         if inbound is None:
             return
         query = update.callback_query
 
         async def answer_callback() -> None:
+            on_commit()
             if query is not None:
                 try:
                     await query.answer()

@@ -4,9 +4,11 @@ The engine decides; this module only translates. Platform quirks handled here:
 - Every event is signed: `X-ZEvent-Signature: mac=<hex SHA-256 of app_id + raw body + timestamp +
   OA secret>` (a plain hash, not an HMAC; the best-supported reading, UNCONFIRMED against Zalo's own
   page). Checked before anything else, in constant time, with a timestamp window against replays.
-- Zalo wants an answer within about 2 s and retries for hours otherwise, so the webhook answers 200
-  at once and handles the event in a task it keeps (stop() waits for them). A redelivered event is
-  dropped by the engine's dedup key `zalo:<msg_id>`.
+- Zalo wants an answer within about 2 s and retries for hours otherwise, so the webhook stores the
+  verified event (its neutral form, in the `Inbox`), answers 200 once that is committed, and handles
+  it from there in a task it keeps (stop() waits for them); a kill before it is handled leaves the
+  row, handled at the next start. If the event cannot be stored the answer is 503 (Zalo retries). A
+  redelivered event is dropped by the engine's dedup key `zalo:<msg_id>`.
 - No reply keyboard: buttons become a template of `oa.query.hide` buttons, whose payload comes back
   as the user's text (the engine takes a registered payload as a press). Buttons over the maximum
   (UNCONFIRMED, OCOP_ZALO_MAX_BUTTONS) become numbered lines, numbered as the engine reads a typed number
@@ -32,7 +34,7 @@ from typing import Any, Protocol
 import aiohttp
 from aiohttp import web
 
-from bot.channels.base import Handle, ReplyOrder, Routes, SendError, SendFailure, receive, split_text
+from bot.channels.base import Handle, Inbox, ReplyOrder, Routes, SendError, SendFailure, receive, split_text
 from bot.channels.bounded import MAX_TEXT_CHARS, Refused, parse_object, read_body
 from bot.channels.limits import ZALO
 from bot.channels.zalo_client import (
@@ -88,14 +90,17 @@ class ZaloChannel:
     name = "zalo"
 
     def __init__(self, handle: Handle, settings: ZaloSettings, client: ZaloClient, *, http: Routes | None = None,
-                 on_token_failure: TokenFailure | None = None, clock: Callable[[], float] = time.time) -> None:
-        """`on_token_failure(detail)`: tell the officers that Zalo no longer accepts our tokens."""
+                 on_token_failure: TokenFailure | None = None, clock: Callable[[], float] = time.time,
+                 inbox: Inbox | None = None) -> None:
+        """`on_token_failure(detail)`: tell the officers that Zalo no longer accepts our tokens. `inbox`:
+        where events are kept before the 200 (None: handled from memory only, lost on a kill)."""
         self.handle = handle
         self.settings = settings
         self.client = client
         self.http = http
         self.on_token_failure = on_token_failure
         self.clock = clock
+        self.inbox = inbox
         self.healthy = True  # False after a token refresh failed, until a send works again
         self._tasks: set[asyncio.Task[None]] = set()
         self.order = ReplyOrder()
@@ -106,6 +111,12 @@ class ZaloChannel:
             raise RuntimeError("the Zalo webhook needs the bot's HTTP server")
         self.http.add_post(self.settings.zalo_webhook_path, self._on_webhook)
         self.http.add_get("/zalo/health", self._on_health)
+        if self.inbox is not None:  # events a stopped process answered and did not handle
+            left = await self.inbox.left(self.name)
+            if left:
+                log.warning("handling %d zalo events stored before the last stop", len(left))
+            for event_id, inbound in left:
+                self._spawn(inbound, event_id)
 
     async def stop(self) -> None:
         await self.drain()
@@ -149,10 +160,20 @@ class ZaloChannel:
         if inbound is None:
             log.info("ignored a zalo %r event", str(event.get("event_name", ""))[:40])
             return web.Response(text="ok")
-        task = asyncio.create_task(self._process(inbound))
+        event_id = None
+        if self.inbox is not None:
+            try:
+                event_id = await self.inbox.keep(inbound)  # committed before the 200: a kill loses nothing
+            except Exception:
+                log.warning("could not store a zalo event; answering 503 so Zalo sends it again", exc_info=True)
+                return web.Response(status=503, text="try later")
+        self._spawn(inbound, event_id)
+        return web.Response(text="ok")
+
+    def _spawn(self, inbound: Inbound, event_id: int | None) -> None:
+        task = asyncio.create_task(self._process(inbound, event_id))
         self._tasks.add(task)  # keep a reference: the loop holds tasks only weakly
         task.add_done_callback(self._tasks.discard)
-        return web.Response(text="ok")
 
     def _fresh(self, event: dict[str, Any]) -> bool:
         try:
@@ -161,17 +182,30 @@ class ZaloChannel:
             return False
         return abs(self.clock() * 1000 - sent_ms) <= self.settings.zalo_max_age * 1000
 
-    async def _process(self, inbound: Inbound) -> None:
+    async def _process(self, inbound: Inbound, event_id: int | None = None) -> None:
         for _ in range(5):  # Zalo has our 200 already: keep trying while the database is back in ~1 min
             try:
                 await receive(self, inbound)
-                return
             except TryLater:
                 log.warning("database unreachable; retrying a zalo event already answered")
+                continue
             except Exception:
                 log.exception("a zalo event failed after the webhook answered")
-                return
-        log.error("a zalo event was lost: the database stayed unreachable")
+            await self._done(event_id)
+            return
+        if event_id is not None:
+            log.error("a stored zalo event could not be handled: the database stayed unreachable; "
+                      "it is handled at the next start")
+        else:
+            log.error("a zalo event was lost: the database stayed unreachable")
+
+    async def _done(self, event_id: int | None) -> None:
+        if self.inbox is None or event_id is None:
+            return
+        try:
+            await self.inbox.done(event_id)
+        except Exception:  # handled already: at the next start the dedup key drops it
+            log.warning("could not forget a handled zalo event", exc_info=True)
 
     async def download(self, url: str) -> bytes:
         """The bytes of a file a user sent: the signed event gives its URL on Zalo's servers. Only

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     bulletin_day: int = Field(default=1, ge=1, le=28)
     bulletin_hour: int = Field(default=8, ge=0, le=23)
     delivery_concurrency: int = Field(default=16, ge=1, le=256)
+    # How long a reply's outbox row stays leased to the process that handled its update (it sends it at
+    # once); after that the delivery worker sends it, if that process died before recording it sent.
+    reply_grace_seconds: float = Field(default=20.0, gt=0, le=600)
     # /healthz (docs/deployment.md): unhealthy when more outbox rows are due than this, or the oldest
     # due one has waited longer than this many minutes (quiet hours excepted)
     outbox_backlog_max: int = Field(default=5000, ge=1)

@@ -12,11 +12,13 @@ import asyncio
 import logging
 import re
 import time
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.content import Content
@@ -26,8 +28,9 @@ from bot.core.config import Settings
 from bot.core.context import Context, Handler, Router
 from bot.core.i18n import I18n
 from bot.core.messages import DEFAULT_LIMITS, Handled, Inbound, Kind, Limits, Outgoing, TryLater
-from bot.core.outbox import route_pushes
+from bot.core.outbox import REPLY_SOURCE, SENDING, queue_leased, route_pushes
 from db.errors import is_retryable
+from db.models import OutboxMessage, utcnow
 from db.repositories import Repositories
 
 log = logging.getLogger(__name__)
@@ -97,6 +100,9 @@ class Engine:
         # concurrent Telegram updates that queue cost more CPU than the transactions themselves.
         slots = pool_capacity(sessions)
         self._transactions = asyncio.Semaphore(slots) if slots else None
+        # Durable replies (Limits.durable_replies) are outbox rows leased to this process for the grace.
+        self.sender_id = f"r-{uuid.uuid4().hex[:12]}"
+        self.reply_grace = float(getattr(settings, "reply_grace_seconds", 20.0))
 
     async def handle(self, inbound: Inbound, limits: Limits = DEFAULT_LIMITS) -> Handled:
         """Handle one update end to end (the one receive path of every channel): returns the replies to
@@ -180,13 +186,38 @@ class Engine:
                 limits=limits,
             )
             await self.route(ctx)
+            durable = limits.durable_replies
             pushes = await route_pushes(repos, ctx.pushes, inbound.channel if limits.delivers_pushes else None,
-                                        about=user.id)
-            if ctx.forget_user:
+                                        self.sender_id if durable else "", self.reply_grace, about=user.id)
+            reply_ids: list[int] = []
+            if ctx.forget_user:  # the user's rows are gone, outbox included: the goodbye is sent from memory
                 await repos.users.delete_with_personal_data(user)
             else:
                 _remember_keyboard(ctx)
-            return Handled(ctx.replies, pushes)
+                if durable:  # committed with the update: a kill before they leave loses nothing
+                    reply_ids = await queue_leased(session, REPLY_SOURCE, user, ctx.replies, self.sender_id,
+                                                   self.reply_grace)
+            return Handled(ctx.replies, pushes, reply_ids, self.settle if durable else None, self.reply_grace)
+
+    async def settle(self, row_id: int, outcome: str, detail: str = "", message_id: str = "") -> None:
+        """Record what became of a reply (or push) row this process sent itself; nothing when the row is no
+        longer ours (the delivery worker took it over after the grace)."""
+        statement = (update(OutboxMessage)
+                     .where(OutboxMessage.id == row_id, OutboxMessage.lease_owner == self.sender_id,
+                            OutboxMessage.status == SENDING)
+                     .values(status=outcome, finished_at=utcnow(), outcome_detail=detail[:300] or None,
+                             message_id=message_id[:64] or None, lease_owner=None, lease_until=None))
+        # Not behind the updates waiting for a transaction slot: until this commits, a kill sends the
+        # reply again (on SQLite's one connection that queue is the whole residual window). One
+        # autocommitted statement: a single round trip, durable when it returns.
+        bind = self.sessions.kw.get("bind")
+        if bind is None or not hasattr(bind, "connect"):
+            async with self.sessions() as session, session.begin():
+                await session.execute(statement)
+            return
+        async with bind.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await autocommit.execute(statement)
 
     async def route(self, ctx: Context) -> None:
         inbound = ctx.inbound

@@ -6,7 +6,7 @@ knows what OCOP is. Texts in `Outgoing` are already rendered in the user's langu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -132,6 +132,7 @@ class Push:
 
     user_id: str
     message: Outgoing
+    outbox_id: int | None = None  # its outbox row, leased to the sending process (see Handled.settle)
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,10 @@ class Limits:
     delivers_pushes: bool = True
     """True when the channel sends an update's messages for its other users right after the commit
     (Telegram, Zalo); False (the console) puts them in the outbox for the delivery worker."""
+    durable_replies: bool = False
+    """True: the engine writes the replies as outbox rows in the update's own transaction, leased to this
+    process for a short grace; the channel sends them at once and settles each row, and the delivery
+    worker sends what a dead process left (Telegram, Zalo). False (the console): replies only in memory."""
 
 
 # The engine's default for a caller that names no channel limits (tests, the console): Telegram's sizes,
@@ -162,9 +167,23 @@ class TryLater(Exception):  # noqa: N818 - it says what the caller must do
     webhook answers 503 so the platform delivers it again; nothing of it was saved."""
 
 
+# Records what became of one outbox row the handling process sent itself: (row id, outcome, detail,
+# platform message id); outcome is "sent", "blocked" or "refused" (a row not settled is sent again by
+# the delivery worker once its lease runs out).
+Settle = Callable[[int, str, str, str], Awaitable[None]]
+
+
 @dataclass
 class Handled:
-    """What one update produced: replies to the sender, and pushes to other users of the same channel."""
+    """What one update produced: replies to the sender, and pushes to other users of the same channel.
+
+    `reply_ids[i]` is the committed outbox row of `replies[i]` (durable replies; shorter or empty when a
+    reply has no row, e.g. the apology after a handler failed); `settle` records each send's outcome.
+    A row is sent by this process only in the first half of its lease: the delivery worker takes it
+    over only after the whole lease, so the two never send the same row (bar a send slower than that)."""
 
     replies: list[Outgoing] = field(default_factory=list)
     pushes: list[Push] = field(default_factory=list)
+    reply_ids: list[int] = field(default_factory=list)
+    settle: Settle | None = None
+    lease_seconds: float = 0.0  # how long the rows stay this process's: past half of it, leave them to the worker

@@ -19,6 +19,10 @@ REPLIES = Counter("ocop_replies_total", "Conversation replies sent, by channel a
                   ["channel", "outcome"], registry=REGISTRY)
 PUSHES = Counter("ocop_pushes_total", "Pushes (reminders, bulletins, broadcasts) sent, by channel and outcome",
                  ["channel", "outcome"], registry=REGISTRY)
+REPLY_SETTLE_SECONDS = Histogram(
+    "ocop_reply_settle_seconds", "The residual duplicate window of a reply: from the platform accepting it to "
+    "our commit that it was sent", ["channel"], registry=REGISTRY,
+    buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1))
 OUTBOX_DEPTH = Gauge("ocop_outbox_depth", "Outbox rows waiting to be sent", registry=REGISTRY)
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST.split(";")[0]

@@ -6,6 +6,11 @@ push twice. The text is NOT stored: a `Source` renders it when the row is sent, 
 locale at that moment, after checking the push still makes sense (still subscribed, date unchanged…).
 A new kind of push is a new Source in the registry given to the delivery worker.
 
+Replies (issue 15): on a channel with durable replies every reply is a row of source "reply", written
+in the update's own transaction with its rendered text (`encode_message`), `sending` and leased to the
+handling process, which sends it right after the commit and settles it; the delivery worker sends what
+a killed process left once the lease is over (`queue_leased`, `ReplySource`).
+
 Messages a handler addresses to other users (an officer's notification, the answer to a producer): the
 channel that handled the update sends those for its own users right after the commit when it can; the
 others (a recipient on another channel, or a channel that cannot reach other users) become outbox rows of
@@ -14,11 +19,12 @@ the "direct" source in the same transaction, which the delivery worker sends fir
 
 from __future__ import annotations
 
+import base64
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -26,7 +32,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.reminders import PUSH_KINDS  # noqa: F401 - kinds a producer can turn off
-from bot.core.messages import Button, Outgoing, Purpose, Push, Sent
+from bot.core.messages import Attachment, Button, Outgoing, Purpose, Push, Sent
 from db.models import OutboxMessage, PushPreference, User, utcnow
 from db.repositories import Repositories
 
@@ -115,17 +121,86 @@ class DirectSource:
     async def prepare(self, session: AsyncSession, row: OutboxMessage, user: User, now: datetime) -> Prepared:
         if not user.active:
             return Prepared(skip="inactive")
-        rows = tuple(tuple(Button(label, payload) for label, payload in row_) for row_ in row.data.get("buttons", []))
-        return Prepared([Outgoing(text=str(row.data.get("text", "")), buttons=rows)])
+        return Prepared([decode_message(row.data)])
+
+
+# --- replies: rows written in the update's transaction, sent at once by the handling process ---------
+
+REPLY_SOURCE = "reply"
+
+
+def encode_message(message: Outgoing) -> dict[str, Any]:
+    """A rendered message as JSON for an outbox row (an attachment's bytes as base64)."""
+    data: dict[str, Any] = {"text": message.text,
+                            "buttons": [[[b.label, b.payload, b.number, b.means] for b in row] for row in message.buttons]}
+    if message.request_contact:
+        data["request_contact"] = message.request_contact
+    if message.attachment is not None:
+        item = message.attachment
+        data["attachment"] = {"name": item.name, "data": base64.b64encode(item.data).decode("ascii"),
+                              "is_image": item.is_image, "remote_id": item.remote_id}
+    return data
+
+
+def decode_message(data: Mapping[str, Any]) -> Outgoing:
+    rows = tuple(tuple(_button(b) for b in row) for row in data.get("buttons", []))
+    item = data.get("attachment")
+    attachment = None
+    if isinstance(item, Mapping):
+        attachment = Attachment(str(item.get("name", "")), base64.b64decode(str(item.get("data", ""))),
+                                bool(item.get("is_image", True)), str(item.get("remote_id", "")))
+    return Outgoing(text=str(data.get("text", "")), buttons=rows, request_contact=str(data.get("request_contact", "")),
+                    attachment=attachment)
+
+
+def _button(stored: list[Any]) -> Button:
+    """[label, payload, number, means]; rows written before issue 15 hold [label, payload]."""
+    number = stored[2] if len(stored) > 2 and stored[2] is not None else None
+    means = stored[3] if len(stored) > 3 and stored[3] is not None else None
+    return Button(str(stored[0]), str(stored[1]), int(number) if number is not None else None,
+                  str(means) if means is not None else None)
+
+
+async def queue_leased(session: AsyncSession, source: str, recipient: User, messages: list[Outgoing], owner: str,
+                       grace: float, about: int | None = None) -> list[int]:
+    """Outbox rows for messages the handling process sends itself right after the commit: written
+    `sending`, leased to `owner` for `grace` seconds, so the delivery worker takes them over only if that
+    process died (or took longer than the grace). Returns the row ids, in order."""
+    if not messages:
+        return []
+    now = utcnow()
+    rows = []
+    for message in messages:
+        values = outbox_row(source, f"{source}:{uuid.uuid4().hex}", recipient, Purpose.REPLY, now,
+                            encode_message(message), status=SENDING)
+        rows.append(OutboxMessage(**values, lease_owner=owner, lease_until=now + timedelta(seconds=grace),
+                                  about_user_id=about))
+    session.add_all(rows)
+    await session.flush()
+    return [row.id for row in rows]
+
+
+class ReplySource:
+    """A reply left unsent by the process that handled its update (killed, or the platform failed):
+    the delivery worker sends it as stored, as long as the user is active."""
+
+    name = REPLY_SOURCE
+
+    async def prepare(self, session: AsyncSession, row: OutboxMessage, user: User, now: datetime) -> Prepared:
+        if not user.active:
+            return Prepared(skip="inactive")
+        return Prepared([decode_message(row.data)])
 
 
 # --- messages a handler addresses to other users --------------------------------------------------
 
 
 async def route_pushes(repos: Repositories, pushes: list[tuple[int, Outgoing]], channel: str | None,
-                       about: int | None = None) -> list[Push]:
-    """The pushes `channel` sends itself now (None: it sends none); queues the rest in the outbox.
-    `about`: the user whose update made them (their "delete my data" deletes the queued rows too)."""
+                       owner: str = "", grace: float = 0.0, about: int | None = None) -> list[Push]:
+    """The pushes `channel` sends itself now (None: it sends none); queues the rest in the outbox. With an
+    `owner`, the pushes sent now are outbox rows too, leased to it (`queue_leased`): a kill before
+    they leave loses nothing. `about`: the user whose update made them (their "delete my data" deletes
+    these rows too: an officer's copy of a question holds the asker's organisation and words)."""
     now: list[Push] = []
     queued = []
     for user_id, message in pushes:
@@ -134,10 +209,10 @@ async def route_pushes(repos: Repositories, pushes: list[tuple[int, Outgoing]], 
             log.info("push to user %s dropped: no such active user", user_id)
             continue
         if recipient.channel == channel:
-            now.append(Push(recipient.channel_user_id, message))
+            ids = await queue_leased(repos.session, "direct", recipient, [message], owner, grace, about) if owner else [None]
+            now.append(Push(recipient.channel_user_id, message, ids[0]))
         else:
-            buttons = [[[b.label, b.payload] for b in row] for row in message.buttons]
             queued.append({**outbox_row("direct", f"direct:{uuid.uuid4().hex}", recipient, Purpose.REPLY, utcnow(),
-                                        {"text": message.text, "buttons": buttons}), "about_user_id": about})
+                                        encode_message(message)), "about_user_id": about})
     await enqueue(repos.session, queued)
     return now

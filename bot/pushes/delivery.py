@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.channels import limits
 from bot.channels.base import SendError, SendFailure
 from bot.core import metrics
+from bot.core.engine import UserLocks
 from bot.core.messages import Purpose
 from bot.core.outbox import BLOCKED, FAILED, PENDING, REFUSED, SENDING, SENT, SKIPPED, Prepared, Source
 from bot.pushes.leader import ChannelLeader
@@ -54,7 +55,7 @@ class DeliveryWorker:
                  concurrency: int = 16, lease_seconds: float = 120.0, max_attempts: int = 5,
                  backoff_seconds: float = 1.0, poll_seconds: float = 1.0,
                  clock: Callable[[], datetime] = utcnow, worker_id: str = "",
-                 exclusive: bool = False) -> None:
+                 exclusive: bool = False, reply_lease_seconds: float | None = None) -> None:
         """`exclusive`: on PostgreSQL, send on a channel only while holding its lock (bot/pushes/leader.py), so
         several processes keep ONE overall rate per channel; `run()` only."""
         self.sessions = sessions
@@ -65,6 +66,9 @@ class DeliveryWorker:
         self.limiters = limiters if limiters is not None else {}
         self.concurrency = concurrency
         self.lease = timedelta(seconds=lease_seconds)
+        # Conversation rows are claimed for a short lease (renewed while sending): a reply this worker
+        # claimed and did not send before a kill is taken by the next process soon, not in minutes.
+        self.reply_lease = timedelta(seconds=min(lease_seconds, reply_lease_seconds or lease_seconds))
         self.max_attempts = max_attempts
         self.backoff_seconds = backoff_seconds
         self.poll_seconds = poll_seconds
@@ -77,6 +81,9 @@ class DeliveryWorker:
         self.leader = ChannelLeader(engine, self.channels, self.worker_id) if exclusive and engine is not None else None
         self.depth_seconds = 5.0  # how often run() refreshes the outbox depth gauge
         self._leading_only = False  # run() sends only on channels whose lock it holds
+        # Conversation rows (replies a dead process left, messages for other users) go out one at a time
+        # per chat, in id order: rows are queued in claim order and each takes its chat's lock first.
+        self._chat_order = UserLocks()
 
     async def load_limits(self) -> None:
         """One limiter per channel from the channel_limits table (a given limiter is kept)."""
@@ -115,7 +122,7 @@ class DeliveryWorker:
                 query = query.where(OutboxMessage.purpose == str(Purpose.REPLY))
             rows = list((await session.execute(query)).scalars())
             for row in rows:
-                row.status, row.lease_owner, row.lease_until = SENDING, self.worker_id, now + self.lease
+                row.status, row.lease_owner, row.lease_until = SENDING, self.worker_id, now + self._lease_of(row)
         return rows
 
     # --- running -----------------------------------------------------------------------------------
@@ -191,6 +198,13 @@ class DeliveryWorker:
 
     # --- one row -------------------------------------------------------------------------------------
     async def deliver(self, row: OutboxMessage) -> None:
+        if row.purpose != str(Purpose.REPLY):
+            await self._deliver(row)
+            return
+        async with self._chat_order.hold((row.channel, row.channel_user_id)):
+            await self._deliver(row)
+
+    async def _deliver(self, row: OutboxMessage) -> None:
         channel = self.channels[row.channel]
         # The session is closed before any outcome is written: on SQLite there is one connection, and
         # writing the outcome through another session while holding it would wait for ever.
@@ -229,7 +243,8 @@ class DeliveryWorker:
             if not await self._hold_lease(row):
                 self.stats["lease_lost"] += 1
                 return part
-            await limiter.acquire_bulk(row.channel_user_id)
+            if purpose is not Purpose.REPLY or not getattr(channel.send, "shares_budget", False):
+                await limiter.acquire_bulk(row.channel_user_id)  # a reply takes the reply slot in channel.send
             try:
                 sent = await channel.send(row.channel_user_id, prepared.parts[part], purpose)
             except SendError as exc:
@@ -296,12 +311,16 @@ class DeliveryWorker:
         self.stats[status] += 1
         metrics.PUSHES.labels(row.channel, status).inc()
 
+    def _lease_of(self, row: OutboxMessage) -> timedelta:
+        return self.reply_lease if row.purpose == str(Purpose.REPLY) else self.lease
+
     async def _hold_lease(self, row: OutboxMessage) -> bool:
         """Renew the lease when less than half is left; False if another worker has the row now."""
         now = self.clock()
-        if row.lease_until is not None and row.lease_until - now > self.lease / 2:
+        lease = self._lease_of(row)
+        if row.lease_until is not None and row.lease_until - now > lease / 2:
             return True
-        row.lease_until = now + self.lease
+        row.lease_until = now + lease
         async with self.sessions() as session, session.begin():
             result = await session.execute(self._owned(row).values(lease_until=row.lease_until))
         return bool(result.rowcount)
@@ -321,6 +340,19 @@ class DeliveryWorker:
         async with engine.connect() as connection:
             autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
             await autocommit.execute(self._owned(row).values(**values))
+
+
+async def release_dead_leases(sessions: async_sessionmaker[AsyncSession], alive: str, now: datetime) -> int:
+    """SQLite runs one process: at start, every conversation row still `sending` under another owner was
+    left by a process that died (kill -9 between commit and send): make it due now rather than after its
+    grace. Returns how many."""
+    async with sessions() as session, session.begin():
+        result = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == SENDING, OutboxMessage.purpose == str(Purpose.REPLY),
+                   or_(OutboxMessage.lease_owner.is_(None), OutboxMessage.lease_owner != alive))
+            .values(lease_until=now - timedelta(seconds=1)))
+    return int(result.rowcount or 0)
 
 
 async def backlog(sessions: async_sessionmaker[AsyncSession], now: datetime,

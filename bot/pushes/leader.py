@@ -21,11 +21,12 @@ import time
 import zlib
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import text, update
+from sqlalchemy import or_, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.core.messages import Purpose
 from bot.core.outbox import PENDING, SENDING
-from db.models import OutboxMessage
+from db.models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -105,12 +106,15 @@ class ChannelLeader:
         for channel, since in list(self._since.items()):
             if channel in self._ready or now - since < self.settle_seconds:
                 continue
-            # Rows a previous leader left `sending` (dead, or it lost its lock): send them again now.
+            # Rows a previous leader left `sending` (dead, or it lost its lock): send them again now. Not
+            # the replies a process is sending itself right after its commit (leased for the reply
+            # grace, any process may hold them, this one included): those only once their lease is over.
             async with self.engine.begin() as connection:
                 result = await connection.execute(
                     update(OutboxMessage)
                     .where(OutboxMessage.channel == channel, OutboxMessage.status == SENDING,
-                           OutboxMessage.lease_owner != self.worker_id)
+                           OutboxMessage.lease_owner != self.worker_id,
+                           or_(OutboxMessage.purpose != str(Purpose.REPLY), OutboxMessage.lease_until < utcnow()))
                     .values(status=PENDING, lease_owner=None, lease_until=None))
             if result.rowcount:
                 log.warning("took over %d %s message(s) a previous sender left unfinished", result.rowcount, channel)

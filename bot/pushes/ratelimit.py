@@ -122,4 +122,5 @@ def share_budget(channel: Any, limiter: ChannelLimiter) -> None:
                 limiter.pause(exc.retry_after or 1.0)  # Telegram throttles the bot, not one conversation
             raise
 
+    send.shares_budget = True  # type: ignore[attr-defined]  # the delivery worker lets replies take this path
     channel.send = send

@@ -2,7 +2,7 @@
 checklist and the self-assessment.
 
 Revision ID: 0014_product_set
-Revises: 0011_edge_limits
+Revises: 0013_reply_outbox
 Create Date: 2026-12-02
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_product_set"
-down_revision = "0011_edge_limits"
+down_revision = "0013_reply_outbox"
 branch_labels = None
 depends_on = None
 

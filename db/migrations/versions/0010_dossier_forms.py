@@ -1,6 +1,6 @@
 """The dossier as the producer files it: answers for Mẫu 01/02 and evidence files per item (issue 12).
 
-Revision ID: 0012_dossier_forms
+Revision ID: 0010_dossier_forms
 Revises: 0009_web_console
 Create Date: 2026-12-02
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 from db.models import UTCDateTime
 
-revision = "0012_dossier_forms"
+revision = "0010_dossier_forms"
 down_revision = "0009_web_console"
 branch_labels = None
 depends_on = None

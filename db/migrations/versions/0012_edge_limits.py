@@ -1,8 +1,8 @@
 """Edges (issue 15): outbox rows know whom a direct message is about (deleted with that person's data);
 processed update keys are stored hashed (a Zalo key can hold the user's id).
 
-Revision ID: 0011_edge_limits
-Revises: 0009_web_console
+Revision ID: 0012_edge_limits
+Revises: 0011_dossier_status
 Create Date: 2026-12-02
 """
 
@@ -13,8 +13,8 @@ import hashlib
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_edge_limits"
-down_revision = "0013_dossier_status"
+revision = "0012_edge_limits"
+down_revision = "0011_dossier_status"
 branch_labels = None
 depends_on = None
 

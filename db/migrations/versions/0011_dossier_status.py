@@ -1,7 +1,7 @@
 """The dossier's way to the certificate: a status per product dossier and its history.
 
-Revision ID: 0013_dossier_status
-Revises: 0009_web_console
+Revision ID: 0011_dossier_status
+Revises: 0010_dossier_forms
 Create Date: 2026-12-02
 """
 
@@ -12,9 +12,8 @@ from alembic import op
 
 from db.models import UTCDateTime
 
-# A named revision: other rooms add migrations in parallel; the lead re-chains them when merging.
-revision = "0013_dossier_status"
-down_revision = "0012_dossier_forms"
+revision = "0011_dossier_status"
+down_revision = "0010_dossier_forms"
 branch_labels = None
 depends_on = None
 
