@@ -9,7 +9,7 @@ from typing import Any
 from bot.app import App
 from bot.broadcasts.bulletin import BulletinSource
 from bot.broadcasts.source import BroadcastSource
-from bot.core.outbox import DirectSource, ReplySource, Source
+from bot.core.outbox import DirectSource, PruneSettledReplies, ReplySource, Source
 from bot.officer.dossier_push import DossierSource
 from bot.pushes.delivery import DeliveryWorker, release_dead_leases
 from bot.pushes.ratelimit import share_budget
@@ -46,7 +46,8 @@ async def start_pushes(app: App, channels: Mapping[str, Any]) -> tuple[PushSched
         share_budget(channel, worker.limiters[name])
     from db.repositories import PruneProcessedUpdates  # each tick also forgets processed keys past redelivery
 
-    scheduler = PushScheduler(app.sessions, sources["reminder"], sources["bulletin"], PruneProcessedUpdates(),  # type: ignore[arg-type]
+    scheduler = PushScheduler(app.sessions, sources["reminder"], sources["bulletin"],  # type: ignore[arg-type]
+                              PruneProcessedUpdates(), PruneSettledReplies(),  # and settled replies past a day
                               interval_seconds=settings.push_tick_seconds, on_enqueued=worker.wake.set)
     scheduler.start()
     return scheduler, worker

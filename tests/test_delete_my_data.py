@@ -95,3 +95,31 @@ async def test_processed_keys_past_the_redelivery_window_are_pruned(sqlite_datab
             assert (await session.execute(select(func.count()).select_from(ProcessedUpdate))).scalar_one() == 1
     finally:
         await app.close()
+
+
+async def test_settled_replies_are_pruned_after_a_day_and_pending_ones_never(sqlite_database: Database) -> None:
+    """Every reply is an outbox row holding its rendered text: once settled it is kept a day, then deleted;
+    a reply not yet sent, and a broadcast row (the officers' reports count those), stay."""
+    from bot.core.outbox import SETTLED_REPLIES_KEPT, PruneSettledReplies
+    from db.models import OutboxMessage, User
+
+    app = await App.create(make_settings(sqlite_database), db=sqlite_database.engine())
+    try:
+        async with app.sessions() as session, session.begin():
+            user = User(channel="telegram", channel_user_id="777")
+            session.add(user)
+            await session.flush()
+            old = utcnow() - SETTLED_REPLIES_KEPT - timedelta(minutes=1)
+            for key, source, status, due in (("a", "reply", "sent", old), ("b", "direct", "blocked", old),
+                                             ("c", "reply", "sent", utcnow()), ("d", "reply", "pending", old),
+                                             ("e", "reply", "sending", old), ("f", "broadcast", "sent", old)):
+                session.add(OutboxMessage(source=source, source_key=key, user_id=user.id, channel="telegram",
+                                          channel_user_id="777", purpose="reply", data={"text": "0912345678"},
+                                          status=status, due_at=due))
+        async with app.sessions() as session, session.begin():
+            assert await PruneSettledReplies().enqueue_due(session, utcnow()) == 0
+        async with app.sessions() as session:
+            kept = sorted((await session.execute(select(OutboxMessage.source_key))).scalars())
+        assert kept == ["c", "d", "e", "f"]
+    finally:
+        await app.close()

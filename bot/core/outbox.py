@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -178,6 +178,28 @@ async def queue_leased(session: AsyncSession, source: str, recipient: User, mess
     session.add_all(rows)
     await session.flush()
     return [row.id for row in rows]
+
+
+SETTLED_REPLIES_KEPT = timedelta(days=1)
+"""A reply or a message to another user is kept this long once settled (sent, blocked, refused…): enough to
+look into a complaint the same day; the rendered text can hold a phone number, so not longer."""
+
+
+class PruneSettledReplies:
+    """A scheduler source (bot/pushes/scheduler.py) that writes no push: each tick deletes the reply and
+    direct rows settled more than SETTLED_REPLIES_KEPT ago (every reply is an outbox row: without this the
+    table grows with every message and keeps what people wrote). Pushes, broadcasts and reminders keep
+    their rows: the officers' reports count them."""
+
+    def __init__(self, kept: timedelta = SETTLED_REPLIES_KEPT) -> None:
+        self.kept = kept
+
+    async def enqueue_due(self, session: AsyncSession, now: datetime) -> int:
+        await session.execute(delete(OutboxMessage).where(
+            OutboxMessage.status.in_((SENT, BLOCKED, FAILED, SKIPPED, REFUSED)),  # never pending or leased
+            OutboxMessage.due_at < now - self.kept,  # the (status, due_at) index
+            OutboxMessage.source.in_((REPLY_SOURCE, "direct"))))
+        return 0
 
 
 class ReplySource:
