@@ -3,8 +3,11 @@ stand-in Bot API server in this process) while a 5,000-recipient broadcast is be
 full rate and the reminder scheduler ticks.
 
     python -m bench.latency [--database sqlite|postgres|both] [--users 200] [--turns 6] [--recipients 5000]
+                            [--arrivals 30]
 
-Each user does, one step at a time (the next 5-15 s after the previous got its first reply, as a person
+Users arrive spread over the first `--arrivals` seconds (people do not all press /start at the same
+instant; with 0 they do, and 200 /start answers of two messages each queue behind Telegram's 30/s limit
+for ~13 s whatever the bot does). Each user does, one step at a time (the next 5-15 s after the previous got its first reply, as a person
 reads and types; 200 users then need ~20 of Telegram's 30 messages per second, the broadcast takes the rest):
 /start, then a mix of free-text questions (the FAQ), presses of a button the bot just showed (menus,
 the eligibility check, self-assessment answers), and a document upload. Latency of one step = from the
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import statistics
@@ -68,7 +72,8 @@ def _last_keyboard(api: FakeBotApi, chat: int) -> list[str]:
 
 
 async def user_script(api: FakeBotApi, client: aiohttp.ClientSession, bot: Any, chat: int, turns: int,
-                      latencies: list[float], lost: list[int], rng: random.Random) -> None:
+                      latencies: list[float], lost: list[int], rng: random.Random, arrival: float = 0.0) -> None:
+    await asyncio.sleep(arrival)
     for turn in range(turns + 1):
         if turn == 0:
             update = api.command_update(chat, "/start")
@@ -158,22 +163,24 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-async def run_one(kind: str, database_url: str, args: argparse.Namespace) -> dict[str, float]:
-    await prepare(database_url, args.recipients)
+async def run_one(kind: str, database_url: str, args: argparse.Namespace, recipients: int) -> dict[str, float]:
+    await prepare(database_url, recipients)
     rng = random.Random(args.seed)
     async with FakeBotApi() as api:
         with tempfile.TemporaryDirectory() as logs:
             bot = await start_bot(database_url, api, Path(logs), OCOP_PUSH_TICK_SECONDS="10")
             try:
-                await api.wait_until(lambda: sum(n for c, n in api.delivered.items()
-                                                 if isinstance(c, int) and c >= BROADCAST_BASE) > 0, timeout=60)
+                if recipients:
+                    await api.wait_until(lambda: sum(n for c, n in api.delivered.items()
+                                                     if isinstance(c, int) and c >= BROADCAST_BASE) > 0, timeout=60)
                 broadcast_before = sum(n for c, n in api.delivered.items() if isinstance(c, int) and c >= BROADCAST_BASE)
                 latencies: list[float] = []
                 lost: list[int] = []
                 started = time.monotonic()
                 async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as client:
-                    await asyncio.gather(*(user_script(api, client, bot, 1000 + i, args.turns, latencies, lost, rng)
-                                           for i in range(args.users)))
+                    arrivals = [rng.uniform(0.0, args.arrivals) for _ in range(args.users)]
+                    await asyncio.gather(*(user_script(api, client, bot, 1000 + i, args.turns, latencies, lost, rng,
+                                                       arrivals[i]) for i in range(args.users)))
                     elapsed = time.monotonic() - started
                     window = await settle_window(client, bot)
                 broadcast_sent = sum(n for c, n in api.delivered.items()
@@ -186,7 +193,8 @@ async def run_one(kind: str, database_url: str, args: argparse.Namespace) -> dic
                "mean": statistics.fmean(latencies) if latencies else float("nan"),
                "updates_per_s": len(latencies) / elapsed, "steps": steps, "lost": len(lost),
                "duplicated": duplicates(api), "broadcast_per_s": broadcast_sent / elapsed, "seconds": elapsed}
-    print(f"[{kind}] {args.users} users x {args.turns + 1} steps, broadcast to {args.recipients} running:")
+    running = f"broadcast to {recipients} running" if recipients else "no broadcast (baseline)"
+    print(f"[{kind}] {args.users} users x {args.turns + 1} steps, arriving over {args.arrivals:.0f} s, {running}:")
     print(f"  reply latency p50 {figures['p50'] * 1000:.0f} ms  p95 {figures['p95'] * 1000:.0f} ms  "
           f"p99 {figures['p99'] * 1000:.0f} ms  max {figures['max'] * 1000:.0f} ms")
     print(f"  {figures['updates_per_s']:.1f} updates/s over {elapsed:.1f} s; lost {figures['lost']} of {steps}; "
@@ -202,14 +210,34 @@ async def main() -> None:
     parser.add_argument("--turns", type=int, default=6)
     parser.add_argument("--recipients", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--no-baseline", action="store_true", help="skip the run without the broadcast")
+    parser.add_argument("--arrivals", type=float, default=30.0, help="users arrive spread over this many seconds")
     args = parser.parse_args()
-    if args.database in ("sqlite", "both"):
+    async def both(kind: str, url_for: Any) -> None:
+        """The same users with the broadcast and, unless --no-baseline, without it (same run, same seed)."""
+        loaded = None
+        for recipients in ([args.recipients] if args.no_baseline else [0, args.recipients]):
+            async with url_for() as url:
+                figures = await run_one(kind, url, args, recipients)
+            if recipients == 0:
+                loaded = figures
+        if loaded is not None:
+            print(f"  [{kind}] with the broadcast / without: p50 x{figures['p50'] / loaded['p50']:.2f}, "
+                  f"p95 x{figures['p95'] / loaded['p95']:.2f}, p99 x{figures['p99'] / loaded['p99']:.2f}")
+
+    @contextlib.asynccontextmanager
+    async def sqlite_url() -> Any:
         with tempfile.TemporaryDirectory() as folder:
-            await run_one("sqlite", f"sqlite+direct:///{folder}/bench.db", args)
-    if args.database in ("postgres", "both"):
+            yield f"sqlite+direct:///{folder}/bench.db"
+
+    def postgres_url() -> Any:
         base = os.environ.get("OCOP_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
-        async with fresh_database(base) as url:
-            await run_one("postgres", url, args)
+        return fresh_database(base)
+
+    if args.database in ("sqlite", "both"):
+        await both("sqlite", sqlite_url)
+    if args.database in ("postgres", "both"):
+        await both("postgres", postgres_url)
 
 
 if __name__ == "__main__":
