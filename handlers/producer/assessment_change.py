@@ -44,20 +44,30 @@ def changed_option(ctx: Context, assessment: Assessment, sheet: Sheet, code: str
     return (criterion, index) if index in open_options(sheet, criterion, answers) else None
 
 
-@router.on_button(FLOW, "try")
-async def try_change(ctx: Context) -> None:
-    """Shows what the result would be with one answer changed, and offers to keep that change."""
+async def pressed_change(ctx: Context) -> tuple[Assessment, Sheet, str, Criterion, int] | None:
+    """The one change a "try" or "keep" button stands for ("<assessment>:<criterion>:<option>"): the finished
+    assessment, its sheet, the criterion's code, the criterion and the option; None (the menu shown) when
+    the button is stale or forged."""
     assessment_id, _, rest = ctx.arg.partition(":")
     code, _, option = rest.partition(":")
     found = await finished(ctx, assessment_id)
     if found is None:
-        return
+        return None
     assessment, sheet = found
     picked = changed_option(ctx, assessment, sheet, code, option)
     if picked is None:
         show_menu(ctx, "menu.stale_button")
+        return None
+    return assessment, sheet, code, picked[0], picked[1]
+
+
+@router.on_button(FLOW, "try")
+async def try_change(ctx: Context) -> None:
+    """Shows what the result would be with one answer changed, and offers to keep that change."""
+    change = await pressed_change(ctx)
+    if change is None:
         return
-    criterion, index = picked
+    assessment, sheet, code, criterion, index = change
     before = score(sheet, assessment.answers)
     after = score(sheet, {**assessment.answers, code: index})
     t = ctx.t
@@ -72,17 +82,11 @@ async def try_change(ctx: Context) -> None:
 @router.on_button(FLOW, "apply")
 async def keep_change(ctx: Context) -> None:
     """Stores the one changed answer and shows the recomputed result (scored and stored again)."""
-    assessment_id, _, rest = ctx.arg.partition(":")
-    code, _, option = rest.partition(":")
-    found = await finished(ctx, assessment_id)
-    if found is None:
+    change = await pressed_change(ctx)
+    if change is None:
         return
-    assessment, sheet = found
-    picked = changed_option(ctx, assessment, sheet, code, option)
-    if picked is None:
-        show_menu(ctx, "menu.stale_button")
-        return
-    assessment.answers = {**assessment.answers, code: picked[1]}  # a new dict: the JSON column sees the change
+    assessment, sheet, code, _, index = change
+    assessment.answers = {**assessment.answers, code: index}  # a new dict: the JSON column sees the change
     ctx.reply("assessment.change_saved", code=code)
     await finish(ctx, assessment, sheet)
 
