@@ -30,12 +30,12 @@ from bot.forms.layout import (
     Box,
     Cell,
     Document,
-    PageBreak,
     Para,
     Signature,
     Table,
     Text,
     TwoColumns,
+    write_blocks,
 )
 from bot.forms.notice import DOCX_COMMENT
 
@@ -249,19 +249,7 @@ def render_docx(document: Document) -> bytes:
     d = docx.Document()
     _setup(d, document.title)
     w = _Writer(d)
-    for block in document.blocks:
-        if isinstance(block, Para):
-            w.para(block)
-        elif isinstance(block, Table):
-            w.table(block)
-        elif isinstance(block, Signature):
-            w.signature(block)
-        elif isinstance(block, TwoColumns):
-            w.two_columns(block)
-        elif isinstance(block, PageBreak):
-            w.page_break()
-        else:  # pragma: no cover - the Block union is closed
-            raise TypeError(f"unknown block {block!r}")
+    write_blocks(w, document.blocks)
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()

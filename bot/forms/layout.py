@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from bot.forms.texts import nfc
 
@@ -183,3 +183,34 @@ def flatten(items: Iterable) -> tuple[Block, ...]:
         else:
             out.extend(flatten(item))
     return tuple(out)
+
+
+class Writer(Protocol):
+    """What a renderer (docx_render, pdf_render) does with each kind of block."""
+
+    def para(self, block: Para) -> None: ...
+
+    def table(self, block: Table) -> None: ...
+
+    def signature(self, block: Signature) -> None: ...
+
+    def two_columns(self, block: TwoColumns) -> None: ...
+
+    def page_break(self) -> None: ...
+
+
+def write_blocks(writer: Writer, blocks: Iterable[Block]) -> None:
+    """Hand each block of a form to the renderer's method for its kind (the Block union is closed)."""
+    for block in blocks:
+        if isinstance(block, Para):
+            writer.para(block)
+        elif isinstance(block, Table):
+            writer.table(block)
+        elif isinstance(block, Signature):
+            writer.signature(block)
+        elif isinstance(block, TwoColumns):
+            writer.two_columns(block)
+        elif isinstance(block, PageBreak):
+            writer.page_break()
+        else:  # pragma: no cover - the Block union is closed
+            raise TypeError(f"unknown block {block!r}")

@@ -21,12 +21,12 @@ from bot.forms.layout import (
     Box,
     Cell,
     Document,
-    PageBreak,
     Para,
     Signature,
     Table,
     Text,
     TwoColumns,
+    write_blocks,
 )
 
 FONT = "DejaVu"
@@ -81,6 +81,9 @@ def _style(bold: bool, italic: bool) -> str:
 class _Writer:
     def __init__(self, pdf: _PDF) -> None:
         self.pdf = pdf
+
+    def page_break(self) -> None:
+        self.pdf.add_page()
 
     # -- paragraphs ------------------------------------------------------------------------------------
 
@@ -240,17 +243,5 @@ def render_pdf(document: Document) -> bytes:
     pdf.set_auto_page_break(auto=True, margin=MARGIN_BOTTOM + 2)
     pdf.add_page()
     w = _Writer(pdf)
-    for block in document.blocks:
-        if isinstance(block, Para):
-            w.para(block)
-        elif isinstance(block, Table):
-            w.table(block)
-        elif isinstance(block, Signature):
-            w.signature(block)
-        elif isinstance(block, TwoColumns):
-            w.two_columns(block)
-        elif isinstance(block, PageBreak):
-            pdf.add_page()
-        else:  # pragma: no cover
-            raise TypeError(f"unknown block {block!r}")
+    write_blocks(w, document.blocks)
     return bytes(pdf.output())
