@@ -42,7 +42,9 @@ async def test_the_officer_gets_mau03_prefilled_with_the_four_points(officer_app
     assert "HTX p1" in text and PRODUCT in text and "ỦY BAN NHÂN DÂN PHƯỜNG SA ĐÉC" in text
     for code in ("1.1", "3.3", "2.1", "5.3"):  # each point prefilled from its criterion's chosen option
         assert option_text(app.content, code) in text, code
-    assert "Phần lớn từ trong tỉnh" in text  # the eligibility answer on raw material
+    raw = next(q for q in app.content.eligibility.questions if q.id == "raw_material")
+    answered = next(str(o.label) for o in raw.options if o.code == "trong-tinh")  # the producer's answer (seed)
+    assert answered == "Từ 50% trở lên lấy trong tỉnh" and answered in text  # the eligibility answer on raw material
     assert "Của cơ sở mình, hoặc đặc sản của địa phương" in text  # and on the idea's origin
     # the points come in the form's order, each with the producer's description under it
     at = [text.index(label.strip()) for label, _ in POINTS]

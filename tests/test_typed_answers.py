@@ -95,7 +95,9 @@ async def test_paged_checklist_numbers_are_the_item_numbers(chat: Chat) -> None:
     assert "⬜ 4. Giấy chứng nhận cơ sở" in chat.text and "5. Hồ sơ công bố" not in chat.text
     await chat.send("4")  # item 4 (the third button here)
     assert "an toàn thực phẩm" in chat.text and "✅ Đã có" in chat.labels()
-    await chat.send("3")  # an item's screen numbers its buttons by position: 3 is "back to the list"
+    back = chat.labels().index("◀ Danh sách") + 1  # after the two marks and "send a photo/file for this item"
+    assert back == 4
+    await chat.send(str(back))  # an item's screen numbers its buttons by position
     assert "Trang 1/3" in chat.text
 
 
