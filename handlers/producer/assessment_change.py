@@ -16,7 +16,7 @@ from bot.domain.scoring import applies, open_options, score
 from db.models import Assessment
 from handlers.producer.assessment_result import finish
 from handlers.producer.assessment_text import stars_text
-from handlers.producer.menu import back_to_menu_row, show_menu
+from handlers.producer.menu import back_to_menu_row, page_of, paging_row, show_menu
 
 router = Router()
 FLOW = "assessment"
@@ -101,8 +101,7 @@ async def choose_criterion(ctx: Context) -> None:
     assessment, sheet = found
     answers = dict(assessment.answers)
     shown = [c for c in sheet.criteria() if applies(sheet, c, answers) and c.code in answers]
-    pages = max(1, -(-len(shown) // PAGE))
-    page = min(max(typed_number(page_arg) or 0, 0), pages - 1)
+    page, pages = page_of(len(shown), typed_number(page_arg) or 0, PAGE)
     lines = [ctx.t("assessment.change_which", page=str(page + 1), pages=str(pages))]
     rows = []
     for criterion in shown[page * PAGE : (page + 1) * PAGE]:
@@ -110,11 +109,7 @@ async def choose_criterion(ctx: Context) -> None:
         lines.append(f"• {criterion.code} {ctx.t.content(criterion.title)}: {ctx.t.content(current.text)}")
         rows.append([ctx.button("assessment.change_item", FLOW, "opt", assessment.id, criterion.code,
                                 code=criterion.code)])
-    paging = []
-    if page > 0:
-        paging.append(ctx.button("dossier.previous_page", FLOW, "chg", assessment.id, page - 1))
-    if page < pages - 1:
-        paging.append(ctx.button("dossier.next_page", FLOW, "chg", assessment.id, page + 1))
+    paging = paging_row(ctx, page, pages, FLOW, "chg", assessment.id)
     ctx.reply_text("\n".join(lines), buttons=[*rows, paging, back_to_menu_row(ctx)])
 
 

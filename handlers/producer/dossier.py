@@ -18,7 +18,7 @@ from bot.forms import topic_for_checklist_item
 from handlers.producer import dossier_dates
 from handlers.producer import product_set as own
 from handlers.producer.journey_text import basis_line
-from handlers.producer.menu import back_to_menu_row, show_menu
+from handlers.producer.menu import back_to_menu_row, page_of, paging_row, show_menu
 
 router = Router()
 
@@ -117,8 +117,7 @@ async def show_list(ctx: Context, kind: str, page: int = 0, only_missing: bool =
     numbered = list(enumerate(items, start=1))
     if only_missing:
         numbered = [(n, item) for n, item in numbered if item.section in MARKABLE and not marks.get(item.id)]
-    pages = max(1, -(-len(numbered) // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
+    page, pages = page_of(len(numbered), page, PAGE_SIZE)
     shown = numbered[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     ctx.go(FLOW, "list", kind=kind)
     title = N_("dossier.missing_title") if only_missing else N_("dossier.list_title")
@@ -161,12 +160,7 @@ def list_buttons(
                     for number, item in shown]  # typing "9" opens item 9 on whatever page it is
     rows = [item_buttons[i : i + 4] for i in range(0, len(item_buttons), 4)]
     action = "miss" if only_missing else "list"
-    paging = []
-    if page > 0:
-        paging.append(ctx.button("dossier.previous_page", FLOW, action, kind, page - 1))
-    if page < pages - 1:
-        paging.append(ctx.button("dossier.next_page", FLOW, action, kind, page + 1))
-    rows.append(paging)
+    rows.append(paging_row(ctx, page, pages, FLOW, action, kind))
     switch = ctx.button("dossier.show_all", FLOW, "list", kind, 0) if only_missing else ctx.button(
         "dossier.show_missing", FLOW, "miss", kind, 0)
     rows.append([switch, ctx.button("dossier.other_kind", FLOW, "open")])

@@ -18,7 +18,7 @@ from bot.core.typed import payload_id, typed_number
 from bot.forms import EVIDENCE_TOPICS, TOPIC_BY_KEY
 from db.evidence import add_evidence, list_evidence, remove_evidence, usage
 from handlers.producer.dossier_send import last_assessment
-from handlers.producer.menu import back_to_menu_row, show_menu
+from handlers.producer.menu import back_to_menu_row, page_of, paging_row, show_menu
 
 router = Router()
 log = logging.getLogger(__name__)
@@ -70,8 +70,7 @@ async def show_list(ctx: Context, page: int = 0, first: str | None = None) -> No
     items = await targets(ctx)
     files = await list_evidence(ctx.repos.session, ctx.user.id)
     count = {t: sum(1 for f in files if f.target == t) for t, _ in items}
-    pages = max(1, -(-len(items) // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
+    page, pages = page_of(len(items), page, PAGE_SIZE)
     ctx.go(FLOW, "list", page=page)
     used_files, used_bytes = len(files), sum(f.size for f in files)
     lines = [ctx.t(first)] if first else []
@@ -85,12 +84,7 @@ async def show_list(ctx: Context, page: int = 0, first: str | None = None) -> No
             buttons.append(ctx.button("evidence.item_button", FLOW, "item", target, number=str(number),
                                       mark="✅" if count[target] else "⬜", item_number=number))
     rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
-    paging = []
-    if page > 0:
-        paging.append(ctx.button("dossier.previous_page", FLOW, "list", page - 1))
-    if page < pages - 1:
-        paging.append(ctx.button("dossier.next_page", FLOW, "list", page + 1))
-    rows += [paging, [ctx.button("evidence.to_forms", "forms", "summary")], back_to_menu_row(ctx)]
+    rows += [paging_row(ctx, page, pages, FLOW, "list"), [ctx.button("evidence.to_forms", "forms", "summary")], back_to_menu_row(ctx)]
     if pages > 1:
         lines.append(ctx.t("dossier.page", page=str(page + 1), pages=str(pages)))
     ctx.reply_text("\n".join(lines), buttons=rows)

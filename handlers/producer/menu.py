@@ -56,6 +56,22 @@ def back_to_menu_row(ctx: Context) -> list[Button]:
     return [ctx.button("menu.back", "menu:open")]
 
 
+def page_of(count: int, page: int, size: int) -> tuple[int, int]:
+    """The page to show (clamped into range) and how many pages `count` items fill, at least one."""
+    pages = max(1, -(-count // size))
+    return min(max(page, 0), pages - 1), pages
+
+
+def paging_row(ctx: Context, page: int, pages: int, flow: str, action: str, *args: object) -> list[Button]:
+    """"◀ Trang trước" / "Trang sau ▶" where there is such a page; the page number goes last in the payload."""
+    row = []
+    if page > 0:
+        row.append(ctx.button("dossier.previous_page", flow, action, *args, page - 1))
+    if page < pages - 1:
+        row.append(ctx.button("dossier.next_page", flow, action, *args, page + 1))
+    return row
+
+
 @router.command("menu", "cancel", "huy")
 async def open_menu(ctx: Context) -> None:
     """Stops whatever was going on (nothing saved is lost) and shows the main menu."""
