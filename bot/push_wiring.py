@@ -44,10 +44,14 @@ async def start_pushes(app: App, channels: Mapping[str, Any]) -> tuple[PushSched
             logging.getLogger(__name__).warning("%d replies left unsent by a stopped process: sending them now", released)
     for name, channel in channels.items():
         share_budget(channel, worker.limiters[name])
-    from db.repositories import PruneProcessedUpdates  # each tick also forgets processed keys past redelivery
+    from db.file_links import PruneExpiredFiles
+    from db.repositories import PruneProcessedUpdates
+
+    # each tick also forgets processed keys past redelivery, settled replies past a day and download links a
+    # day past their expiry
 
     scheduler = PushScheduler(app.sessions, sources["reminder"], sources["bulletin"],  # type: ignore[arg-type]
-                              PruneProcessedUpdates(), PruneSettledReplies(),  # and settled replies past a day
+                              PruneProcessedUpdates(), PruneSettledReplies(), PruneExpiredFiles(),
                               interval_seconds=settings.push_tick_seconds, on_enqueued=worker.wake.set)
     scheduler.start()
     return scheduler, worker

@@ -34,6 +34,9 @@ async def run_forever(settings: Settings) -> None:
     settings.require_web()
     app = await App.create(settings)
     http = HttpServer(settings.http_host, settings.http_port)
+    from bot.file_links import mount_file_links
+
+    mount_file_links(http, app)  # /files/{token}: the dossier ZIP where a platform cannot carry it
     if settings.web_enabled:  # the officers' web console at /web (bot/web/), beside the webhooks
         from bot.web import mount_web_console
 

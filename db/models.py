@@ -493,3 +493,27 @@ class DossierEvent(Base):
     note: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- download links (issue 12: the dossier ZIP where a platform cannot send it) ------------------------
+
+
+class FileLink(Base):
+    """A file the bot built for one user (the dossier ZIP) that the user downloads from the bot's own HTTP
+    server by a short-lived link (bot/file_links.py), where the platform cannot carry it: a Zalo OA sends no
+    ZIP, a Telegram bot no file over 50 MB. Only the SHA-256 of the link's token is stored, so the table
+    does not hold working links; the bytes go with the user ("delete my data") or when the link expires."""
+
+    __tablename__ = "file_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    mime: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    locale: Mapped[str] = mapped_column(String(8), default="vi")
+    fetches: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

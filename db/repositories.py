@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.evidence import delete_all_evidence
+from db.file_links import delete_user_files
 from db.journey_repositories import DossierRepository, EligibilityRepository, UserDateRepository
 from db.models import (
     Assessment,
@@ -96,6 +97,7 @@ class UserRepository:
         of their question, with their organisation name and question text) are deleted here. SQLite
         overwrites what it deletes (PRAGMA secure_delete, db/session.py)."""
         await delete_all_evidence(self.session, user.id)
+        await delete_user_files(self.session, user.id)
         for model in (ConversationState, Profile):
             await self.session.execute(delete(model).where(model.user_id == user.id))
         await self.session.execute(delete(OutboxMessage).where(OutboxMessage.about_user_id == user.id))

@@ -11,6 +11,7 @@ import pytest
 from bot.app import App
 from bot.channels.telegram import TelegramChannel
 from bot.core.http import HttpServer
+from bot.file_links import mount_file_links
 from tests.conftest import Database, make_settings
 from tests.fakes import FakeBotApi
 
@@ -33,8 +34,11 @@ async def running_bot(database: Database, api: FakeBotApi, **extra: object) -> t
     app = await App.create(settings, db=database.engine())
     http = HttpServer("127.0.0.1", 0)
     channel = app.connect(TelegramChannel(app.engine.handle, settings, http=http, command_texts=app.command_texts()))
+    mount_file_links(http, app)  # as bot/runner.py does
     await channel.start()
     await http.start()
+    if settings.public_url == "http://bot.test":  # the address only known now: the port the OS chose
+        settings.public_url = http.url
     return app, channel, http
 
 

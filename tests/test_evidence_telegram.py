@@ -7,12 +7,16 @@ a document; "delete my data" removes the files."""
 from __future__ import annotations
 
 import io
+import random
+import re
 import zipfile
 from typing import Any
 
+import aiohttp
 from sqlalchemy import func, select
 
 from bot.app import App
+from db.evidence import add_evidence
 from db.models import Assessment, EvidenceUpload, User
 from tests.assessment_helpers import RULES, SET, all_top
 from tests.broadcast_files import pdf, photo
@@ -162,5 +166,33 @@ async def test_evidence_stored_listed_replaced_bundled_and_deleted(database: Dat
             await api.wait_for(lambda c: c.chat_id == USER and c.ok, method="sendMessage", timeout=10)
             async with app.sessions() as session:
                 assert (await session.execute(select(func.count(EvidenceUpload.id)))).scalar_one() == 0
+        finally:
+            await stop_bot(app, channel, http)
+
+
+async def test_a_dossier_over_telegrams_50_mb_comes_as_a_download_link(database: Database) -> None:
+    """Six 9 MB photos (54 MB, within the 60 MB quota) make a ZIP Telegram cannot send: the producer gets a
+    link to the bot's own server instead of an error, and the link serves the whole ZIP."""
+    async with FakeBotApi() as api:
+        app, channel, http = await running_bot(database, api, public_url="http://bot.test")
+        try:
+            user = Producer(api)
+            await walk_onboarding(user, "sa dec")
+            await finished_assessment(app, str(USER))
+            big = [random.Random(seed).randbytes(9 * 1024 * 1024) for seed in range(6)]
+            async with app.sessions() as session, session.begin():
+                owner = (await session.execute(select(User).where(User.channel_user_id == str(USER)))).scalar_one()
+                for n, data in enumerate(big, start=1):
+                    await add_evidence(session, owner.id, "t:dang-ky-kinh-doanh", f"anh-{n}.jpg", "image/jpeg",
+                                       b"\xff\xd8\xff" + data, owner.created_at)
+            await user.callback("forms:zip", "lớn hơn 50 MB")
+            assert re.search(r"Bộ hồ sơ \(54,\d MB\) lớn hơn 50 MB", user.last.text), user.last.text
+            assert not [c for c in api.calls if c.method == "sendDocument"]
+            [url] = re.findall(r"http://127\.0\.0\.1:\d+/files/\S+", user.last.text)
+            async with aiohttp.ClientSession() as client, client.get(url) as response:
+                assert response.status == 200
+                archive = zipfile.ZipFile(io.BytesIO(await response.read()))
+            evidence = [n for n in archive.namelist() if n.startswith("Tai-lieu-minh-chung/")]
+            assert len(evidence) == 6 and archive.read(evidence[0])[3:] == big[0]
         finally:
             await stop_bot(app, channel, http)

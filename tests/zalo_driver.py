@@ -21,6 +21,7 @@ from bot.channels.zalo import ZaloChannel
 from bot.core.config import Settings
 from bot.core.http import HttpServer
 from bot.core.messages import DEFAULT_LIMITS, Handled, Inbound, Limits
+from bot.file_links import mount_file_links
 from bot.zalo_setup import build_zalo_channel
 from tests.conftest import Database, make_settings
 from tests.fakes.zalo_api import FakeZaloApi, SentMessage
@@ -99,8 +100,11 @@ async def running_zalo(database: Database, api: FakeZaloApi, settings: Settings 
 
     app.engine.handle = recording_handle  # type: ignore[method-assign]
     channel = build_zalo_channel(app, http, officer_channels)
+    mount_file_links(http, app)  # as bot/runner.py does
     await channel.start()
     await http.start()
+    if settings.public_url == "http://bot.test":  # the address only known now: the port the OS chose
+        settings.public_url = http.url
     return ZaloBot(app, channel, http, seen)
 
 

@@ -76,6 +76,13 @@ class Settings(BaseSettings):
     web_link_minutes: int = Field(default=10, ge=1, le=60)
     web_session_hours: int = Field(default=8, ge=1, le=72)
     web_trust_forwarded: bool = False  # behind a proxy: the client address is the last X-Forwarded-For entry
+    # download links (bot/file_links.py, README "The dossier ZIP"): where a platform cannot carry a file (a
+    # Zalo OA sends no ZIP; a Telegram bot no file over 50 MB) the producer gets a link to the bot's own HTTP
+    # server at this public HTTPS base (default OCOP_WEBHOOK_URL; empty: no links, the forms go as files),
+    # valid this many minutes and for this many downloads
+    public_url: str = ""
+    file_link_minutes: int = Field(default=60, ge=5, le=24 * 60)
+    file_link_fetches: int = Field(default=10, ge=1, le=100)
 
     @field_validator("officers", mode="before")
     @classmethod
@@ -141,9 +148,15 @@ class Settings(BaseSettings):
                               "(e.g. `python3 -c 'import secrets; print(secrets.token_urlsafe(48))'`).")
 
     @property
+    def file_links_url(self) -> str:
+        """Where download links start (https://bot.example.org/files), or "" when no public address is set."""
+        base = self.public_url or self.webhook_url
+        return base.rstrip("/") + "/files" if base else ""
+
+    @property
     def web_url(self) -> str:
         """Where officers reach the console: https://bot.example.org/web (no trailing slash)."""
-        base = self.web_base_url or self.webhook_url or f"http://{self.http_host}:{self.http_port}"
+        base = self.web_base_url or self.public_url or self.webhook_url or f"http://{self.http_host}:{self.http_port}"
         return base.rstrip("/") + "/web"
 
     @property

@@ -4,7 +4,9 @@
 the forms stay Vietnamese (they are the decision's official forms), an English user is told so.
 
 Where a platform cannot take the ZIP (a Zalo OA sends PDF/DOC/DOCX files only, at most 5 MB: UNCONFIRMED,
-bot/channels/limits.py), the forms go as separate files and the reply says the ZIP is on Telegram only.
+bot/channels/limits.py; a Telegram bot nothing over 50 MB), the ZIP is offered as a short-lived download link
+from the bot's own HTTP server (bot/file_links.py); where no public address is configured for that server,
+the forms go as separate files and the reply says the ZIP is on Telegram only.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from bot.core.flows import SKIPPED
 from bot.core.i18n import N_
 from bot.core.messages import Attachment
 from db.evidence import EvidenceInfo, evidence_bytes, list_evidence
+from db.file_links import store_file
 from handlers.producer import dossier_forms
 from handlers.producer.menu import back_to_menu_row
 
@@ -30,6 +33,8 @@ PROVINCE = "Đồng Tháp"
 SAMPLES = 5
 """QĐ 26 Điều 6.1.d: "05 sản phẩm mẫu được gửi kèm theo hồ sơ (trừ nhóm sản phẩm Dịch vụ du lịch …)"."""
 TOURISM_GROUP = "du-lich"
+FORMS_ROOM = 16 * 1024 * 1024
+"""Room for Mẫu 01–03 (DOCX + PDF, a few hundred kB each) and the ZIP's own headers, over the evidence quota."""
 
 
 def _given(answers: dict[str, Any], qid: str) -> Any:
@@ -157,8 +162,11 @@ async def attach_forms(ctx: Context, built: forms.DossierForms) -> None:
 
 @router.on_button("forms", "zip")
 async def send_bundle(ctx: Context) -> None:
-    """Sends the dossier ZIP (Mẫu 01, Mẫu 02 as DOCX + PDF, the evidence in the appendix's order); where the
-    platform takes no ZIP, the forms as separate files. Too big for the platform: says which files to shrink."""
+    """Sends the dossier ZIP (Mẫu 01, Mẫu 02 as DOCX + PDF, the evidence in the appendix's order). Where the
+    platform cannot carry it (a Zalo OA sends no ZIP; a Telegram bot no file over 50 MB), a short-lived
+    download link to the bot's own server instead (bot/file_links.py), when OCOP_PUBLIC_URL (or the webhook
+    URL) says where that server is reached; without one, the forms as separate files. Too big even for a
+    link: says which files to shrink."""
     if ctx.user.consent_at is None:
         await dossier_forms.open_forms(ctx, "")
         return
@@ -166,23 +174,54 @@ async def send_bundle(ctx: Context) -> None:
     built = await build_forms(ctx, evidence)
     english_note(ctx)
     channel = ctx.inbound.channel
-    if not sends_zip(channel):
+    links = ctx.settings.file_links_url
+    direct = sends_zip(channel)
+    if not direct and not links:
         await attach_forms(ctx, built)
         ctx.reply("forms.no_zip_here", files=str(len(evidence)), buttons=next_rows(ctx))
         return
-    stored = await evidence_bytes(ctx.repos.session, ctx.user.id)
+    stored = {str(k): v for k, v in (await evidence_bytes(ctx.repos.session, ctx.user.id)).items()}
     at = local_now(ctx)
+    link_limit = link_max_bytes(ctx)
     try:
-        data = await asyncio.to_thread(forms.build_bundle, built, {str(k): v for k, v in stored.items()}, at=at,
-                                       max_bytes=file_send_limit(channel))
+        data = await asyncio.to_thread(forms.build_bundle, built, stored, at=at,
+                                       max_bytes=file_send_limit(channel) if direct else link_limit)
     except forms.BundleTooLarge as exc:
-        names = ", ".join(name.rsplit("/", 1)[-1] for name, _ in exc.largest) or "-"
-        ctx.reply("forms.zip_too_big", limit=ctx.t.number(exc.limit // (1024 * 1024)), files=names,
+        data = None
+        if not (direct and links and exc.limit < link_limit):
+            too_big(ctx, exc)
+            return
+        try:  # over what the chat can carry, not over what a link can
+            data = await asyncio.to_thread(forms.build_bundle, built, stored, at=at, max_bytes=link_limit)
+        except forms.BundleTooLarge as again:
+            too_big(ctx, again)
+            return
+        direct = False
+    name = forms.bundle_name(built.mau02.producer.name, built.mau02.product.name, at)
+    files = str(len(forms.appendix(built.mau02)))
+    if direct:
+        ctx.reply("forms.zip_caption", files=files, attachment=Attachment(name=name, data=data, is_image=False),
                   buttons=next_rows(ctx))
         return
-    name = forms.bundle_name(built.mau02.producer.name, built.mau02.product.name, at)
-    ctx.reply("forms.zip_caption", files=str(len(forms.appendix(built.mau02))),
-              attachment=Attachment(name=name, data=data, is_image=False), buttons=next_rows(ctx))
+    settings = ctx.settings
+    token, expires = await store_file(ctx.repos.session, ctx.user.id, name, "application/zip", data, now=ctx.now,
+                                      minutes=settings.file_link_minutes, locale=ctx.user.locale or settings.default_locale)
+    size_mb = ctx.t.number(max(round(len(data) / (1024 * 1024), 1), 0.1))
+    msgid = N_("forms.zip_link_big") if sends_zip(channel) else N_("forms.zip_link")  # over the chat's size, or no ZIP
+    ctx.reply(msgid, files=files, size=size_mb, url=f"{links}/{token}", until=expires,
+              fetches=settings.file_link_fetches, limit=ctx.t.number(file_send_limit(channel) // (1024 * 1024)),
+              buttons=next_rows(ctx))
+
+
+def link_max_bytes(ctx: Context) -> int:
+    """The largest ZIP a link serves: every evidence file the quota allows, and room for the forms."""
+    return ctx.settings.evidence_quota_bytes + FORMS_ROOM
+
+
+def too_big(ctx: Context, exc: forms.BundleTooLarge) -> None:
+    names = ", ".join(name.rsplit("/", 1)[-1] for name, _ in exc.largest) or "-"
+    ctx.reply("forms.zip_too_big", limit=ctx.t.number(exc.limit // (1024 * 1024)), files=names,
+              buttons=next_rows(ctx))
 
 
 def next_rows(ctx: Context) -> list[list[Any]]:
