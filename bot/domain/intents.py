@@ -129,11 +129,11 @@ _ADDRESSEES = frozenset(
     "admin ban bot toi anh chi co chu bac tro ly moi nguoi ca nha shop everyone there team you all".split()
 )
 _GREETINGS = ("chao", "xin chao", "hi", "hello", "helo", "hey", "alo", "good morning", "good afternoon",
-              "good evening", "chao buoi sang", "chao buoi chieu", "chao buoi toi", "hi there")
+              "good evening", "chao buoi sang", "chao buoi chieu", "chao buoi toi", "hi there", "co ai khong")
 _ACKS = ("ok", "u", "vang", "da", "da vang", "vang a", "duoc roi", "hieu roi", "roi", "biet roi", "tot", "good",
          "great", "bye", "tam biet", "ok roi", "roi nha", "got it", "alright", "sure", "fine", "cool", "goodbye",
          "nice", "oke roi", "duoc", "yes", "yep", "ok thanks bye")
-_THANKS_WORDS = ("thanks", "thank you", "cam_on", "cheers", "thanks you", "many thanks")
+_THANKS_WORDS = ("thanks", "thank you", "cam_on", "cheers", "thanks you", "many thanks", "thanks a lot", "thank you a lot")
 
 
 def _only(words: str, heads: tuple[str, ...], extra: frozenset[str] = frozenset()) -> bool:
@@ -161,7 +161,7 @@ _ANGRY = re.compile(
 )
 _HOW = re.compile(
     r" (?:lam sao|lam the nao|the nao|nhu the nao|cach nao|bang cach nao|la gi|o dau|bam vao dau|"
-    r"how do|how can|how to|what is|where) "
+    r"how do|how does|how can|how to|what is|what does|where|who) "
 )
 _RESUME = re.compile(r" (?:tiep tuc|lam tiep|lam not|resume|continue|dang lam) ")
 _NOTIFY = _words("nhac", "nhac nho", "nhac han", "thong bao", "tin nhan", "ban tin", "gui tin", "nhan tin",
@@ -174,7 +174,7 @@ _PERSON = _words("can bo", "nguoi that", "nhan vien", "tong dai", "tu van vien",
 _REQUESTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
     ("language", re.compile(
         r" (?:(?:doi|chuyen|sang|dung|xai|noi|tra loi|viet|nhan tin)(?: \w+){0,2} (?:bang |sang )?"
-        r"(?:tieng anh|tieng viet|english|vietnamese|ngon ngu)|doi ngon ngu|ngon ngu|change language|switch language|"
+        r"(?:tieng anh|tieng viet|english|vietnamese|ngon ngu)|doi ngon ngu|ngon ngu|change language|switch language|change the language|"
         r"switch (?:to )?(?:english|vietnamese)|(?:in|speak) (?:english|vietnamese)|language settings) "
         r"|^ (?:tieng anh|tieng viet|english|vietnamese)(?: (?:please|pls|di|nha|a|duoc khong))? $"),
         re.compile(r" (?:nhan|nhan mac|bao bi|diem|song ngu|label|packaging|website|cau chuyen|to roi) ")),
@@ -183,7 +183,8 @@ _REQUESTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
         r"dung gui|dung nhan tin|dung lam phien|dung spam)( |$)|^ (?:stop|dung|dung lai|huy) $"), None),
     ("notifications_on", re.compile(
         rf" (?:(?:bat(?! buoc| dau)|mo|bat lai|mo lai|nhan lai|dang ky(?: nhan)?|turn on|resume|subscribe(?: to)?|"
-        rf"muon nhan)(?: \w+)? {_NOTIFY}|{_NOTIFY}(?: \w+){{0,2}} (?:on|back on)|subscribe) "),
+        rf"muon nhan)(?: \w+)? {_NOTIFY}|{_NOTIFY}(?: \w+){{0,2}} (?:on|back on)|subscribe|"
+        rf"(?:cho (?:toi )?)?nhan {_NOTIFY} lai) "),
         re.compile(rf" {_NEGATE} ")),
     ("officer", re.compile(
         rf" (?:gap|noi chuyen|lien he|ket noi|chuyen|gui|hoi(?! dong)|chat|nhan tin|talk|speak|contact|connect|send|ask)"
@@ -192,22 +193,23 @@ _REQUESTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
     ("deadlines", re.compile(
         rf" (?:han|han chot|moc|cac moc|lich|deadlines?)(?: \w+){{0,3}} cua {_ME} |"
         rf"^ (?:cho {_ME} )?(?:xem|mo|show|open|see)(?: \w+){{0,2}} (?:han|moc han|han chot|lich|deadlines?) |"
-        r" my deadlines? |^ (?:deadlines?|han chot|han cua toi) $"), None),
+        r" my deadlines? |^ (?:deadlines?|han chot|han cua toi) $"), re.compile(r" hay (?:han )?(?:cua|la) ")),
     ("dossier", re.compile(
         rf"^ (?:cho {_ME} |{_ME} muon )?(?:xem |mo |show |open |see )?(?:cac )?(?:ho so|giay to|danh sach giay to|"
         rf"checklist)(?: \w+)? cua {_ME} |"
-        rf"^ (?:cho {_ME} )?(?:xem|mo|show|open|see)(?: \w+){{0,3}} (?:ho so|giay to|checklist|dossier) cua {_ME} |"
+        rf"^ (?:cho {_ME} )?(?:xem|mo|show|open|see|check|kiem tra)(?: \w+){{0,3}} (?:ho so|giay to|checklist|dossier) cua {_ME} |"
         r" my (?:dossier|documents|papers|checklist|application) "),
-        re.compile(r" (?:vi sao|tai sao|bi tra|bi loai|bi tu choi|nop o|nop khi nao|bao lau|xet theo|gom) ")),
+        re.compile(r" (?:vi sao|tai sao|bi tra|bi loai|bi tu choi|nop o|nop khi nao|bao lau|xet theo|gom|which|why|when|"
+                   r"rules?|apply) ")),
     ("assessment", re.compile(
         r" (?:(?:muon|cho|bat dau|tiep tuc|lam tiep|lam|start|resume|continue|begin|giup)(?: \w+){0,3} "
         r"(?:tu danh gia|tu cham(?: diem)?|cham diem thu|cham thu|danh gia thu|self assessment|assessment|"
-        r"assess|score)|(?:bat dau|tiep tuc|lam tiep) cham diem|self assessment) "
+        r"assess|score)|(?:bat dau|tiep tuc|lam tiep)(?: \w+){0,2} cham diem|self assessment) "
         r"|^ (?:tu danh gia|tu cham diem|cham diem thu|cham thu|danh gia thu) |^ tiep tuc $"),
         re.compile(r" (?:bao cao|mau 02|mau so 2) ")),
     ("bulletin", re.compile(
         r" (?:(?:xem|gui|mo|doc|cho toi xem|show|send|open)(?: \w+){0,2} (?:ban tin|gia nong san|bang gia|"
-        r"gia ca thi truong|bulletin|market prices)|(?:ban tin|gia nong san|gia ca)(?: \w+)? (?:thang nay|hom nay|"
+        r"gia ca thi truong|gia ca nong san|bulletin|market prices)|(?:ban tin|gia nong san|gia ca)(?: \w+)? (?:thang nay|hom nay|"
         r"moi nhat|moi)|market bulletin|^ (?:ban tin|bulletin)(?: thi truong)? $) "), None),
 )
 
