@@ -16,7 +16,7 @@ or has no answer. Reported per set:
 - intents: requests routed right, and request rules firing on questions;
 - latency of classifying and answering one text, median and p95 (ms).
 
-The keywords were tuned on the labelled sets (faq_questions.yaml, faq_questions_2.yaml) and their FAQ rows are
+The keywords were tuned on the labelled sets (faq_questions.yaml, _2 and _3) and their FAQ rows are
 the index's examples (content/faq_examples.yaml), so that figure flatters; the labelled figure by cross-validation
 (each part measured on an index without that part's examples) is the one to tune on, and the held-out set
 (faq_questions_heldout.yaml, written by someone who saw neither the keywords nor the other sets) is the honest

@@ -11,6 +11,7 @@ import yaml
 
 from bench.faq import measure
 from bot.content import load_content
+from bot.content.text import fold
 from bot.core.i18n import I18n
 from bot.domain.faq_search import Ambiguous, Confident, FaqIndex, NoAnswer, _edit_distance, is_good_enough
 from handlers.producer.faq import chatter_reply
@@ -45,21 +46,23 @@ def test_labelled_questions_reach_their_entry(index: FaqIndex) -> None:
 def test_held_out_figures_do_not_regress(index: FaqIndex) -> None:
     """The held-out set, never tuned on: a guard against regressions, not a target to fit. Issue 14 asks for
     top-1 >= 92% and at most 3% wrong confident answers; on this set (written 2026-12-02) the code before the
-    examples reached 87.4% and 3.3%, with them 91.9% and 3.0% (bench/faq.py), so the guard sits a little
-    under what was reached rather than at the target."""
+    examples reached 87.4% and 3.3%, with them 91.9% and 3.0%, with a third labelled set and the ranking
+    chosen on it by cross-validation 92.6% and 1.8% (bench/faq.py), so the guard sits a little under what was
+    reached rather than at the target."""
     rows = yaml.safe_load((DATA / "faq_questions_heldout.yaml").read_text(encoding="utf-8"))
     figures = measure(index, rows, repeat=1)
     assert len(rows) >= 300
-    assert figures.top1 / figures.faq_rows >= 0.89
-    assert figures.wrong_confident / figures.rows <= 0.04
+    assert figures.top1 / figures.faq_rows >= 0.91
+    assert figures.wrong_confident / figures.rows <= 0.03
 
 
 def test_examples_are_searched_and_held_out_rows_are_not_examples(index: FaqIndex) -> None:
-    """The labelled sets' FAQ rows are examples; a held-out row among them would make its figure a lie."""
-    examples = {text for texts in index.faq.examples.values() for text in texts}
-    assert len(examples) >= 700
+    """The labelled sets' FAQ rows are examples; a held-out row among them, even one differing only in
+    diacritics, case or punctuation (the index folds those away), would make its figure a lie."""
+    examples = {fold(text) for texts in index.faq.examples.values() for text in texts}
+    assert len(examples) >= 1000
     held_out = yaml.safe_load((DATA / "faq_questions_heldout.yaml").read_text(encoding="utf-8"))
-    assert not examples & {row["text"] for row in held_out}
+    assert not examples & {fold(row["text"]) for row in held_out}
     # An example typed in a way no keyword covers finds its entry through the examples field alone.
     bare = FaqIndex(index.faq.model_copy(update={"examples": {}}), lambda text: text)
     wording = "nha e co vuon trai cay cho khach vao tham quan, dang ky ocop dc ko"  # a labelled row, see faq_questions_2.yaml
