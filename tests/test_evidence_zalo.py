@@ -50,7 +50,8 @@ async def bot(database: Database, api: FakeZaloApi) -> AsyncIterator[ZaloBot]:
     await running.stop()
 
 
-async def test_evidence_and_forms_over_zalo(bot: ZaloBot, api: FakeZaloApi) -> None:
+async def at_first_evidence_item(bot: ZaloBot, api: FakeZaloApi) -> ZaloUser:
+    """A producer with a profile and a finished self-assessment, at the first item of the evidence list."""
     user = ZaloUser(bot, api, USER)
     await user.answer_profile_until_phone()
     await user.send("0912 345 678")
@@ -59,6 +60,11 @@ async def test_evidence_and_forms_over_zalo(bot: ZaloBot, api: FakeZaloApi) -> N
     await user.press("Gửi tài liệu minh chứng")
     assert "Tài liệu minh chứng theo từng mục" in user.text
     await user.send("1")  # the item's number, as the list shows it
+    return user
+
+
+async def test_evidence_and_forms_over_zalo(bot: ZaloBot, api: FakeZaloApi) -> None:
+    user = await at_first_evidence_item(bot, api)
     assert "Giấy đăng ký kinh doanh" in user.text and "Chưa có tệp nào" in user.text
     await send_image(user, api, photo())
     assert "Đã lưu tệp" in user.text
@@ -113,13 +119,7 @@ async def test_dossier_zip_reaches_a_zalo_producer_as_a_download_link(database: 
     settings = zalo_settings(database, api, public_url="http://bot.test", file_link_fetches=2)
     bot = await running_zalo(database, api, settings)
     try:
-        user = ZaloUser(bot, api, USER)
-        await user.answer_profile_until_phone()
-        await user.send("0912 345 678")
-        await finished_assessment(bot.app, USER, channel="zalo")
-        await user.press("Hồ sơ")
-        await user.press("Gửi tài liệu minh chứng")
-        await user.send("1")
+        user = await at_first_evidence_item(bot, api)
         await send_image(user, api, photo())
         assert "Đã lưu tệp" in user.text
 
