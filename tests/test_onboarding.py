@@ -97,6 +97,34 @@ async def test_typing_number_or_label_presses_the_button(chat: Chat) -> None:
     assert "Question 1/6" in chat.text
 
 
+async def test_a_question_typed_at_the_language_screen_is_answered_in_its_language(app: App) -> None:
+    """A new user types a question instead of choosing a language: the question's language is taken (and
+    said), the question answered, and onboarding goes on with consent; nothing typed is lost."""
+    vi = Chat(app.engine, user_id="vi-typist")
+    await vi.start()
+    await vi.send("ho so ocop gom nhung gi vay")
+    assert "trả lời bằng tiếng Việt" in vi.text and "Mẫu 01" in vi.text and "Bạn có đồng ý không?" in vi.text
+    await vi.send("ok")  # yes, on the consent question
+    assert "Câu 1/6" in vi.text
+    en = Chat(app.engine, user_id="en-typist")
+    await en.start()
+    await en.send("What documents do I need to apply?")
+    assert "reply in English" in en.text and "Do you agree?" in en.text and "Trợ lý" not in en.text
+    asked = Chat(app.engine, user_id="wants-english")
+    await asked.start()
+    await asked.send("tieng anh")  # a request for a language is taken as asked
+    assert "reply in English" in asked.text and "Do you agree?" in asked.text
+    hello = Chat(app.engine, user_id="greeter")
+    await hello.start()
+    await hello.send("chao ad")  # a greeting: no FAQ answer, straight on
+    assert "trả lời bằng tiếng Việt" in hello.text and "Câu trả lời này có hữu ích" not in hello.text
+    assert "Bạn có đồng ý không?" in hello.text
+    for user_id, locale in (("vi-typist", "vi"), ("en-typist", "en"), ("wants-english", "en"), ("greeter", "vi")):
+        async with app.sessions() as session:
+            user = (await session.execute(select(User).where(User.channel_user_id == user_id))).scalar_one()
+        assert user.locale == locale
+
+
 async def test_repeated_update_changes_nothing(app: App) -> None:
     first = Inbound("telegram", "77", Kind.STARTED, dedup_key="telegram:1000")
     assert (await app.engine.handle(first)).replies

@@ -393,8 +393,13 @@ class FaqIndex:
         return Confident(top.entry_id, top.confidence, also)
 
 
-def _is_english(text: str) -> bool:
+def looks_english(text: str) -> bool:
+    """Two or more words that only English uses: the text is English (most Vietnamese typed without
+    diacritics shares no such word)."""
     return sum(w in _EN_MARKERS for w in fold(text).split()) >= 2
+
+
+_is_english = looks_english
 
 
 def _rank(match: Match) -> float:

@@ -7,8 +7,11 @@ question not yet answered and never asks twice.
 from __future__ import annotations
 
 from bot.core.context import Context, Router
+from bot.core.i18n import LOCALES
 from bot.core.messages import NO, YES
-from handlers.producer import profile
+from bot.domain.faq_search import looks_english
+from bot.domain.intents import classify
+from handlers.producer import faq, profile
 from handlers.producer.language import ask_language as _ask_language
 from handlers.producer.language import set_language
 from handlers.producer.menu import show_menu
@@ -72,8 +75,21 @@ async def answer_consent(ctx: Context) -> None:
 
 @router.on_answer("onboarding", "language", "consent")
 async def expected_a_button(ctx: Context) -> None:
-    """Typed text where a choice was expected: repeat the question."""
-    if ctx.state.step == "language":
-        ask_language(ctx)
-    else:
+    """Typed text where a choice was expected. At the language question a new user often types their
+    question straight away: the text's own language is taken (said so, changeable in Settings), a question
+    is answered at once (the FAQ needs no consent) and onboarding goes on with consent; nothing typed is
+    lost. Elsewhere (consent), the question again."""
+    if ctx.state.step != "language":
         ask_consent(ctx)
+        return
+    intent = classify(ctx.text, ctx.settings.default_locale)
+    if intent is not None and intent.id == "language" and intent.arg in LOCALES:
+        code = intent.arg
+    else:
+        code = "en" if looks_english(ctx.text) else "vi"
+    ctx.user.locale = code
+    ctx.t = ctx.i18n.translator(code)
+    ctx.reply("onboarding.language_guessed")
+    if intent is None and faq.chatter_reply(ctx.text) is None:
+        await faq.answer_question(ctx)
+    ask_consent(ctx)
