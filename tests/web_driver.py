@@ -185,11 +185,19 @@ class Browser:
         return self.driver.current_url
 
     async def wait_download(self, suffix: str, seconds: float = 20.0) -> Path:
+        """The downloaded file, once Chromium has finished it: it may create the file under its final name
+        before the bytes are in, so wait until no partial download is left and the size holds still."""
         deadline = clock.monotonic() + seconds
+        last: tuple[Path, int] | None = None
         while clock.monotonic() < deadline:
-            done = [p for p in self.downloads.iterdir() if p.name.endswith(suffix)]
-            if done:
-                return done[0]
+            files = list(self.downloads.iterdir())
+            partial = any(p.name.endswith((".crdownload", ".tmp")) for p in files)
+            done = [p for p in files if p.name.endswith(suffix)]
+            if done and not partial:
+                size = done[0].stat().st_size
+                if size and last == (done[0], size):
+                    return done[0]
+                last = (done[0], size)
             await asyncio.sleep(0.2)
         raise AssertionError(f"no {suffix} downloaded: {list(self.downloads.iterdir())}")
 
