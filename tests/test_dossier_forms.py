@@ -174,3 +174,36 @@ async def test_an_english_user_is_told_the_forms_stay_vietnamese(app: App, chat:
     assert all(r.text.isascii() or "Mẫu 0" in r.text for r in chat.replies)  # English, but the forms' own names
     mau02 = next(v for k, v in attachments(chat.replies).items() if k.startswith("Mau02") and k.endswith(".docx"))
     assert in_order(docx_text(mau02), "BÁO CÁO TỰ ĐÁNH GIÁ VỀ SẢN PHẨM", "Lotus Coop", "Trần Thị Lan", "Phần IV")
+
+
+async def test_an_english_user_reads_the_evidence_items_in_english(app: App, chat: Chat) -> None:
+    """The rows of Mẫu 02's guidance table and the score-sheet items, in English on the evidence screens; the
+    form's own words (its requirement, the DOCX) stay Vietnamese."""
+    from bot.forms import EVIDENCE_TOPICS
+    from db.models import Assessment
+
+    await chat.start()
+    await chat.click("English")
+    await chat.click("I agree")
+    await chat.send("Lotus Coop")
+    user, _ = await user_row(app)
+    async with app.sessions() as session, session.begin():  # a finished self-assessment: its items are listed too
+        session.add(Assessment(user_id=user.id, rule_set="qd26-2026", product_set="I.3.c", answers=all_top(sheet_of(app)),
+                               status="done", total=100, stars=5, part_points={}))
+    screens = []
+    for page in range(6):
+        await chat.press(f"evidence:list:{page}")
+        screens.append(chat.text)
+    shown = "\n".join(screens)
+    en = app.i18n.translator("en")
+    for topic in EVIDENCE_TOPICS:
+        label = en.content(topic.content)
+        assert label != topic.content and label in shown, topic.key
+        assert topic.content not in shown, topic.key
+    assert "Business registration certificate" in shown and "1.1. Raw material source" in shown
+    await chat.press("evidence:item:t:dang-ky-kinh-doanh")
+    assert "📎 Business registration certificate" in chat.text
+    assert "Required (as the form says): Bản sao chứng minh hoạt động kinh doanh" in chat.text
+    await chat.press("forms:docs")
+    mau02 = next(v for k, v in attachments(chat.replies).items() if k.startswith("Mau02") and k.endswith(".docx"))
+    assert "Giấy đăng ký kinh doanh" in docx_text(mau02) and "Business registration" not in docx_text(mau02)

@@ -129,6 +129,7 @@ def _content_check(args: argparse.Namespace) -> int:
     from bot.content.base import ContentErrors
     from bot.core.i18n import CatalogError, load_catalogs
     from bot.core.i18n_check import missing_translations
+    from bot.forms import TOPIC_LABELS
 
     root = Path(args.dir) if args.dir else content_root()
     try:
@@ -142,7 +143,7 @@ def _content_check(args: argparse.Namespace) -> int:
     except CatalogError as exc:
         print(f"catalogs: {exc}", file=sys.stderr)
         return 1
-    missing = missing_translations(content, catalogs)
+    missing = missing_translations(content, catalogs, TOPIC_LABELS)
     for problem in missing:
         print(problem, file=sys.stderr)
     if missing:

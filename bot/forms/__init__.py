@@ -55,10 +55,10 @@ from bot.forms.render import (
     render_mau03_pdf,
 )
 from bot.forms.texts import bundle_name, file_name, money, short_date, slug, vn_date
-from bot.forms.topics import EVIDENCE_TOPICS, TOPIC_BY_KEY, EvidenceTopic
+from bot.forms.topics import EVIDENCE_TOPICS, TOPIC_BY_KEY, TOPIC_LABELS, EvidenceTopic
 
 __all__ = [
-    "DEFAULT_MAX_BYTES", "EVIDENCE_TOPICS", "PRODUCT_SETS", "TOPIC_BY_KEY",
+    "DEFAULT_MAX_BYTES", "EVIDENCE_TOPICS", "PRODUCT_SETS", "TOPIC_BY_KEY", "TOPIC_LABELS",
     "AppendixEntry", "BundleEntry", "BundleError", "BundleTooLarge", "BusinessResults", "Certificates",
     "DossierForms", "EvidenceFile", "EvidenceTopic", "Gender", "Mau01", "Mau02", "Mau03", "Mau03Codes",
     "Mau03Point", "MissingEvidence", "Person", "Plans", "Producer", "Product", "ProductSetRef",

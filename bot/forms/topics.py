@@ -1,7 +1,8 @@
 """The evidence guidance table of Mẫu 02 Phần III: the rows "Nội dung | Yêu cầu" of the table in
 /work/shared/reference/qd26-2026-copy.txt lines 4492–4506, in the order the copy prints them. `checklist_ids` are
 the dossier checklist items (content/documents.yaml) whose uploads belong under a topic, so the chat flow can file
-an upload made from the checklist. Plain data: the report model (model.py) and the numbering (evidence.py) read it.
+an upload made from the checklist. Plain data: the report model (model.py) and the numbering (evidence.py) read it;
+the chat's evidence screens show `content` translated (TOPIC_LABELS).
 """
 
 from __future__ import annotations
@@ -73,3 +74,6 @@ EVIDENCE_TOPICS: tuple[EvidenceTopic, ...] = (
 )
 
 TOPIC_BY_KEY: dict[str, EvidenceTopic] = {t.key: t for t in EVIDENCE_TOPICS}
+TOPIC_LABELS: tuple[str, ...] = tuple(t.content for t in EVIDENCE_TOPICS)
+"""The rows' names as the chat shows them: content texts (Vietnamese, the msgid), English in the content
+catalogs (content/locale/en/LC_MESSAGES/content_forms.po); the forms print them as they are."""

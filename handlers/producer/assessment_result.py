@@ -13,10 +13,17 @@ from bot.content.criteria import Sheet
 from bot.core.context import Context, Router
 from bot.core.i18n import N_
 from bot.core.messages import Attachment, Button
-from bot.domain.scoring import Result, best_improvements, knock_outs, missing_minimums, score
+from bot.domain.scoring import Result, best_improvements, knock_outs, score
 from db.models import Assessment
 from handlers.producer.assessment_pdf import render_mau02
-from handlers.producer.assessment_text import draft_for, improvement_lines, missing_lines, stars_text
+from handlers.producer.assessment_text import (
+    certified_lines,
+    draft_for,
+    held_back_lines,
+    improvement_lines,
+    stars_text,
+)
+from handlers.producer.certified_state import certified_state
 from handlers.producer.menu import back_to_menu_row, show_menu
 
 router = Router()
@@ -30,21 +37,25 @@ def reopen(assessment: Assessment, now: datetime) -> None:
 
 
 async def finish(ctx: Context, assessment: Assessment, sheet: Sheet) -> None:
-    """Scores the answers and stores total, stars, points per part and the status; shows the result."""
+    """Scores the answers and stores total, stars, points per part and the status; shows the result (against
+    the certified stars, when the product holds a certificate)."""
     result = score(sheet, assessment.answers)
     assessment.total, assessment.stars = result.total, result.stars
     assessment.part_points = {p.code: p.points for p in result.parts}
     assessment.status = "knocked_out" if result.knocked_out else "done"
     assessment.finished_at = assessment.updated_at = ctx.now
     ctx.clear_flow()
+    state = await certified_state(ctx)
+    certified = state.stars if state else None
     if result.knocked_out:
-        show_knock_out(ctx, assessment, sheet, result)
+        show_knock_out(ctx, assessment, sheet, result, certified)
     else:
-        show_result(ctx, assessment, sheet, result)
+        show_result(ctx, assessment, sheet, result, certified)
 
 
-def show_result(ctx: Context, assessment: Assessment, sheet: Sheet, result: Result) -> None:
-    """Points per part and in total, the projected star level and why; then what to improve first."""
+def show_result(ctx: Context, assessment: Assessment, sheet: Sheet, result: Result, certified: int | None = None) -> None:
+    """Points per part and in total, the projected star level and why (and against the `certified` stars);
+    then what to improve first."""
     t = ctx.t
     lines = [t("assessment.result_title", set=sheet.product_set, name=t.content(sheet.title)), ""]
     for part, scored in zip(sheet.parts, result.parts, strict=True):
@@ -53,14 +64,12 @@ def show_result(ctx: Context, assessment: Assessment, sheet: Sheet, result: Resu
     lines += [t("assessment.result_total", total=result.total, max=result.max), ""]
     lines.append(t("assessment.result_stars", stars=stars_text(t, result.stars)))
     band = result.band_stars
-    if band in sheet.stars.recognised_levels and band > (result.stars or 0):
-        lines.append(t("assessment.minimum_missing", band=band, min_points=sheet.stars.band(band).min_points,
-                       outcome=stars_text(t, result.stars)))
-        lines += missing_lines(t, sheet, missing_minimums(sheet, assessment.answers, band))
-    elif result.next_stars:
-        lines.append(t("assessment.next_level", stars=result.next_stars,
-                       min_points=sheet.stars.band(result.next_stars).min_points, missing=result.points_to_next))
-        lines += missing_lines(t, sheet, result.missing_for_next)
+    # the band the points reach when minimum items hold it back, else the next level up
+    explained = band if band in sheet.stars.recognised_levels and band > (result.stars or 0) else result.next_stars
+    if certified:
+        lines += certified_lines(t, sheet, result, assessment.answers, certified, explained)
+    if explained:
+        lines += held_back_lines(t, sheet, result, assessment.answers, explained)
     ctx.reply_text("\n".join(lines))
     improvements = best_improvements(sheet, assessment.answers, 3)
     advice = [t("assessment.improvements_title")] if improvements else [t("assessment.no_improvements")]
@@ -76,8 +85,10 @@ def show_result(ctx: Context, assessment: Assessment, sheet: Sheet, result: Resu
     ctx.reply_text("\n".join(advice), buttons=rows)
 
 
-def show_knock_out(ctx: Context, assessment: Assessment, sheet: Sheet, result: Result) -> None:
-    """Explains which answer stops the evaluation and what to do; offers to fix a mis-tap."""
+def show_knock_out(ctx: Context, assessment: Assessment, sheet: Sheet, result: Result,
+                   certified: int | None = None) -> None:
+    """Explains which answer stops the evaluation and what to do (and that the `certified` stars would be
+    lost at re-evaluation); offers to fix a mis-tap."""
     t = ctx.t
     code = result.knock_outs[0]
     criterion = sheet.criterion(code)
@@ -85,6 +96,7 @@ def show_knock_out(ctx: Context, assessment: Assessment, sheet: Sheet, result: R
     option = criterion.options[assessment.answers[code]]
     lines = [t("assessment.knocked_out", code=code, title=t.content(criterion.title)),
              t.content(option.knock_out or ""), "", t("assessment.knocked_out_explain"),
+             *([t("assessment.certified_knocked_out", certified=str(certified))] if certified else []),
              t("assessment.evidence", evidence="; ".join(t.content(e) for e in criterion.evidence))]
     rows = [[ctx.button("assessment.undo_knock_out", "assessment", "undo", assessment.id)],
             [ctx.button("assessment.new", "assessment", "new")], back_to_menu_row(ctx)]

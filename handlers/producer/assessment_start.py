@@ -13,9 +13,11 @@ from bot.content.product_sets import ProductSet
 from bot.core.context import Context, Router
 from bot.core.i18n import N_
 from bot.core.messages import Button
+from db import dossier_status
 from handlers.producer import product_set as own
 from handlers.producer import profile
 from handlers.producer.assessment import ask_first, sheet_of
+from handlers.producer.certified_state import certified_state, holding_line
 from handlers.producer.menu import MENU, back_to_menu_row
 
 router = Router()
@@ -28,7 +30,8 @@ def local_date(ctx: Context, moment: datetime) -> str:
 
 @router.on_button("assessment", "open")
 async def open_assessment(ctx: Context) -> None:
-    """Shows the self-assessment entry: continue the unfinished one, start a new one, or see the history."""
+    """Shows the self-assessment entry: continue the unfinished one, start a new one, or see the history; for a
+    certified product, first the certified state it starts from (an upgrade or a re-evaluation)."""
     if ctx.user.consent_at is None:  # answers are stored: only with consent
         profile.offer_consent(ctx)
         return
@@ -41,11 +44,14 @@ async def open_assessment(ctx: Context) -> None:
     if finished:
         rows.append([ctx.button("assessment.history", "assessment", "hist")])
     rows.append(back_to_menu_row(ctx))
+    state = await certified_state(ctx)
+    lead = [holding_line(ctx, state)] if state else []
     if unfinished and sheet:
-        ctx.reply("assessment.intro_unfinished", buttons=rows, answered=len(unfinished.answers),
-                  total=sheet.total_count, set=unfinished.product_set, date=local_date(ctx, unfinished.updated_at))
+        text = ctx.t("assessment.intro_unfinished", answered=len(unfinished.answers), total=sheet.total_count,
+                     set=unfinished.product_set, date=local_date(ctx, unfinished.updated_at))
     else:
-        ctx.reply("assessment.intro", buttons=rows)
+        text = ctx.t("assessment.intro")
+    ctx.reply_text("\n\n".join([*lead, text]), buttons=rows)
 
 
 @router.on_button("assessment", "new")
@@ -73,14 +79,17 @@ async def new_assessment(ctx: Context) -> None:
 
 
 async def suggested_sets(ctx: Context) -> list[ProductSet]:
-    """The profile's set and the eligibility check's first, then the sets that fit the main product."""
+    """The profile's set and the eligibility check's first, then the sets that fit the main product, then those
+    that fit the certified dossier's product (a dossier keeps no product set, only the product's name)."""
     sets = ctx.content.product_sets
     found: list[ProductSet] = [kept] if (kept := own.own_set(ctx)) is not None else []
     checked = await ctx.repos.assessments.eligibility_product_set(ctx.user.id)
     if checked in sets.by_code and sets.by_code[checked] not in found:
         found.append(sets.by_code[checked])
-    if ctx.profile is not None and ctx.profile.main_product:
-        found += [s for s in sets.find_sets(ctx.profile.main_product) if s not in found]
+    certified = await dossier_status.certified(ctx.repos.session, ctx.user.id)
+    products = [ctx.profile.main_product if ctx.profile else None, certified.product if certified else None]
+    for product in filter(None, products):
+        found += [s for s in sets.find_sets(product) if s not in found]
     return found[:3]
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from bot.content.criteria import Sheet
 from bot.core.context import Context
 from bot.core.i18n import Translator
-from bot.domain.scoring import Improvement, MissingMinimum, Result
+from bot.domain.scoring import Answers, Improvement, MissingMinimum, Result, missing_minimums
 from db.models import Assessment
 from handlers.producer.assessment_pdf import Mau02Draft, Mau02Row, Mau02Section
 
@@ -33,6 +33,34 @@ def missing_lines(t: Translator, sheet: Sheet, missing: Iterable[MissingMinimum]
         lines.append(t("assessment.missing_item", code=item.criterion_code, title=t.content(criterion.title),
                        needed=t.content(criterion.options[item.needed_option].text),
                        required=item.required_points, current=item.current_points))
+    return lines
+
+
+def held_back_lines(t: Translator, sheet: Sheet, result: Result, answers: Answers, level: int) -> list[str]:
+    """What keeps the result below `level` stars: the points short of its band, or, when the points reach it,
+    that the minimum items hold it back; then each item below its minimum for `level`."""
+    band = sheet.stars.band(level)
+    if result.total >= band.min_points:
+        lines = [t("assessment.minimum_missing", band=level, min_points=band.min_points,
+                   outcome=stars_text(t, result.stars))]
+    else:
+        lines = [t("assessment.next_level", stars=level, min_points=band.min_points,
+                   missing=band.min_points - result.total)]
+    return lines + missing_lines(t, sheet, missing_minimums(sheet, answers, level))
+
+
+def certified_lines(t: Translator, sheet: Sheet, result: Result, answers: Answers, certified: int,
+                    explained: int | None) -> list[str]:
+    """The result against the certified stars: keeps them, could move up (an upgrade), or would fall below
+    them at re-evaluation, with what holds it back (unless `explained`, the level the screen explains, is it)."""
+    stars = result.stars or 0
+    if stars == certified:
+        return [t("assessment.certified_keep", stars=str(certified))]
+    if stars > certified:
+        return [t("assessment.certified_up", certified=str(certified), stars=str(stars))]
+    lines = [t("assessment.certified_down", certified=str(certified))]
+    if explained != certified and certified in sheet.stars.recognised_levels:
+        lines += held_back_lines(t, sheet, result, answers, certified)
     return lines
 
 

@@ -14,7 +14,9 @@ from bot.core.context import Context, Router
 from bot.core.i18n import N_
 from bot.core.messages import NO, YES, Button
 from bot.core.typed import typed_number
+from bot.domain.certified import likely_first
 from bot.forms import topic_for_checklist_item
+from handlers.producer import certified_state as certified
 from handlers.producer import dossier_dates
 from handlers.producer import product_set as own
 from handlers.producer.journey_text import basis_line
@@ -32,6 +34,8 @@ KIND_LABEL = {
     "nang-hang": N_("dossier.kind_upgrade"),
     "danh-gia-lai": N_("dossier.kind_reevaluation"),
 }
+SUGGESTED = N_("dossier.kind_suggested")
+"""The kind a certified product's next dossier is (or most likely is), marked: "👉 {label}"."""
 SECTION_LABEL = {
     "forms": N_("dossier.section_forms"),
     "gates": N_("dossier.section_gates"),
@@ -177,12 +181,18 @@ def parse_list_arg(arg: str) -> tuple[str, int] | None:
 
 @router.on_button(FLOW, "open")
 async def open_dossier(ctx: Context) -> None:
-    """Menu → "Dossier to prepare": asks which kind of dossier (first time, upgrade, re-evaluation)."""
+    """Menu → "Dossier to prepare": asks which kind of dossier (first time, upgrade, re-evaluation); for a
+    certified product the kind the certified state tells (or the likely one) comes first, marked, with why."""
     ctx.go(FLOW, "kind")
-    rows = [[ctx.button(KIND_LABEL[kind], FLOW, "list", kind, 0)] for kind in KINDS]
+    state = await certified.certified_state(ctx)
+    kinds = likely_first(KINDS, state.kind.kind if state else None)
+    rows = [[ctx.button(SUGGESTED if state and i == 0 else KIND_LABEL[kind], FLOW, "list", kind, 0,
+                        label=ctx.t(KIND_LABEL[kind]))] for i, kind in enumerate(kinds)]
     status = [ctx.button("dossiers.open_status", "dossier_status", "show")]  # handlers/producer/dossier_status.py
     files = [[ctx.button("dossier.fill_forms", "forms", "open")], [ctx.button("dossier.evidence", "evidence", "open")]]
-    ctx.reply("dossier.choose_kind", buttons=[*rows, status, *files, back_to_menu_row(ctx)])
+    text = ctx.t("dossier.choose_kind")
+    ctx.reply_text(f"{certified.kind_note(ctx, state)}\n\n{text}" if state else text,
+                   buttons=[*rows, status, *files, back_to_menu_row(ctx)])
 
 
 @router.on_button(FLOW, "list")

@@ -25,6 +25,8 @@ from bot.core.i18n import N_
 from bot.core.messages import NO, YES, Kind
 from bot.forms import lacks_diacritics
 from db.evidence import form_answers, save_form_answer
+from handlers.producer import certified_state as certified
+from handlers.producer.journey_text import local_today
 from handlers.producer.menu import back_to_menu_row
 
 router = Router()
@@ -129,7 +131,8 @@ QUESTION_IDS = [q.id for q in questions()]
 
 async def known_answers(ctx: Context) -> dict[str, Any]:
     """The stored answers, plus what the bot knows already: certificates marked in the checklist (as answers,
-    so they are not asked) and which names lack diacritics (facts the fix questions wait on)."""
+    so they are not asked), which names lack diacritics (facts the fix questions wait on), and the registration
+    kind from the certified state (handlers/producer/certified_state.py)."""
     answers = await form_answers(ctx.repos.session, ctx.user.id)
     marks: dict[str, bool] = {}
     for kind in ("lan-dau", "nang-hang", "danh-gia-lai"):
@@ -144,6 +147,7 @@ async def known_answers(ctx: Context) -> dict[str, Any]:
     for fix, (source, fact) in NAME_FIXES.items():
         name = names[source]
         answers[fact] = PLAIN if name and answers.get(fix) is None and lacks_diacritics(str(name)) else ""
+    await certified.fill_kind(ctx, answers)
     return answers
 
 
@@ -166,6 +170,9 @@ async def save_answer(run: Run, question: Question, value: Any) -> None:
         ctx.profile.main_product = value
     if question.id == "rep_name":
         run.answers["plain_rep"] = PLAIN if value and lacks_diacritics(str(value)) else ""
+    if question.id == "kind":  # the producer's own answer now: dated, so a later certificate can tell it apart
+        await save_form_answer(ctx.repos.session, ctx.user.id, certified.KIND_ON, local_today(ctx).isoformat())
+        run.answers[certified.FILLED] = ""
 
 
 async def finish(run: Run) -> None:
@@ -186,9 +193,14 @@ def show_summary(ctx: Context, answers: dict[str, Any], first: str | None = None
         ids = [q.id for q in asked if PART_OF.get(q.id) == part]
         done = sum(1 for qid in ids if answers.get(qid) not in (None, SKIPPED))
         lines.append(ctx.t("forms.summary_part", part=ctx.t(part), done=str(done), total=str(len(ids))))
+    filled = answers.get(certified.FILLED)  # the kind filled in from the certified state: said, changeable here
+    if filled:
+        lines.append(ctx.t("forms.kind_filled", kind=answer_text(ctx, "kind", answers.get("kind")),
+                           why=str(answers.get(certified.NOTE) or "")))
     lines.append(ctx.t("forms.summary_next"))
     rows = [[ctx.button("forms.get_forms", FLOW, "docs")], [ctx.button("forms.get_zip", FLOW, "zip")],
             [ctx.button("forms.evidence", "evidence", "open")], [ctx.button("forms.change_answers", FLOW, "answers")],
+            *([[ctx.button("forms.change_kind", FLOW, "change", "kind")]] if filled else []),
             [ctx.button("forms.continue", FLOW, "open")], back_to_menu_row(ctx)]
     ctx.reply_text("\n".join(lines), buttons=rows)
 
@@ -205,6 +217,8 @@ def render(run: Run, question: Question, screen: Screen) -> None:
     part = PART_OF.get(question.id)
     if part:
         screen.lines.insert(0, t(part))
+    if question.id == "kind":
+        certified.suggest_kind(run, question, screen)
     answer = run.answers.get(question.id)
     if run.changing and answer not in (None, SKIPPED):
         screen.lines.append(t("forms.current_answer", answer=answer_text(run.ctx, question.id, answer)))
@@ -238,7 +252,7 @@ def diagram(content: Content) -> Iterable[tuple[str, str, Sequence[Question]]]:
 FORMS = Flow(
     FLOW, open_forms, save_answer, finish, keep=N_("forms.keep"), back=N_("forms.back"),
     retype=N_("forms.choose_button"), render=render, after_change=back_to_summary, variants=diagram,
-    facts=tuple(fact for _, fact in NAME_FIXES.values()),
+    facts=(*(fact for _, fact in NAME_FIXES.values()), certified.LIKELY, certified.NOTE, certified.FILLED),
 )
 flow_buttons.register(router, FORMS)
 _typed_answer = router.answers[(FLOW, "*")]

@@ -56,13 +56,14 @@ async def targets(ctx: Context) -> list[tuple[str, str]]:
     rows = [(f"t:{topic.key}", topic.content) for topic in EVIDENCE_TOPICS]
     _, sheet = await last_assessment(ctx)
     if sheet is not None:
-        rows += [(f"c:{c.code}", f"{c.code}. {c.title}") for p in sheet.parts for s in p.sections for c in s.criteria]
+        rows += [(f"c:{c.code}", c.title) for p in sheet.parts for s in p.sections for c in s.criteria]
     return rows
 
 
 def title_of(ctx: Context, target: str, title: str) -> str:
-    """Topics are the form's own rows (Vietnamese official wording); criteria are translated content."""
-    return title if target.startswith("t:") else ctx.t.content(title)
+    """A topic (the form's own row, bot/forms/topics.py) or a criterion ("1.1. …") in the user's language: both
+    are content texts, Vietnamese as the form prints them, English from content_forms.po / content_criteria.po."""
+    return f"{target[2:]}. {ctx.t.content(title)}" if target.startswith("c:") else ctx.t.content(title)
 
 
 async def show_list(ctx: Context, page: int = 0, first: str | None = None) -> None:
