@@ -28,23 +28,12 @@ async def test_fish_sauce_set_9_over_zalo(bot: ZaloBot, api: FakeZaloApi) -> Non
     user = ZaloUser(bot, api, ZALO_USER)
     await user.answer_profile_until_phone()
     await user.send("0912 345 678")
-    await user.press("Cài đặt")
-    await user.press("Hồ sơ của tôi")
-    await user.press("Đổi bộ sản phẩm")
-    await user.press("Thực phẩm")
-    await user.press("#9 I.4.a")
-    assert "Đã lưu bộ sản phẩm" in user.text
+    await user.choose_product_set("Thực phẩm", "#9 I.4.a")
     await user.press("Menu chính")
     await user.press("Tự đánh giá")
     await user.press("Làm bài mới")
     assert "Bộ sản phẩm theo hồ sơ của bạn: #9 I.4.a" in user.text and "Câu 1/" in user.text
-    asked: list[str] = []
-    while payloads := [b["payload"] for m in user.replies for b in m.buttons
-                       if b["payload"].startswith("assessment:ans:")]:
-        _, _, assessment_id, code, _ = payloads[0].split(":")
-        asked.append(code)
-        await user.send(f"assessment:ans:{assessment_id}:{code}:{answers[code]}")
-        assert len(asked) <= 40
+    asked = await user.answer_assessment(answers)
     assert asked == [c.code for c in sheet.criteria()] and lowered in asked
     assert f"Tổng: {expected.total}/100 điểm" in user.text and "chưa đạt hạng sao" in user.text
     [row] = await assessments_of(bot.app, ZALO_USER)

@@ -29,12 +29,7 @@ async def test_from_follow_to_the_dossier_zip_on_zalo(database: Database, api: F
         user = ZaloUser(bot, api, USER)
         await user.answer_profile_until_phone()
         await user.send("0912 345 678")
-        await user.press("Cài đặt")
-        await user.press("Hồ sơ của tôi")
-        await user.press("Đổi bộ sản phẩm")
-        await user.press("Thực phẩm")
-        await user.press(SET)
-        assert "Đã lưu bộ sản phẩm" in user.text
+        await user.choose_product_set("Thực phẩm", SET)
 
         # the self-assessment on the producer's own sheet, every answer a button
         await user.press("Menu chính")
@@ -43,11 +38,7 @@ async def test_from_follow_to_the_dossier_zip_on_zalo(database: Database, api: F
         if "bộ tiêu chí hiện hành" in user.text:  # which rule set: the current one
             await user.press("QĐ 26")
         sheet = bot.app.content.criteria.sheet("qd26-2026", SET)
-        answers = all_top(sheet)
-        while payloads := [b["payload"] for m in user.replies for b in m.buttons
-                           if b["payload"].startswith("assessment:ans:")]:
-            _, _, assessment_id, code, _ = payloads[0].split(":")
-            await user.send(f"assessment:ans:{assessment_id}:{code}:{answers[code]}")
+        assert await user.answer_assessment(all_top(sheet)) == [c.code for c in sheet.criteria()]
         assert f"{sheet.max}/100" in user.text
 
         # Mẫu 01 and Mẫu 02 in chat: only what the bot does not know yet

@@ -139,6 +139,24 @@ class ZaloUser:
         await self.send("Xoài sấy dẻo")
         assert "Câu 6/6" in self.text, self.text
 
+    async def choose_product_set(self, group: str, label: str) -> None:
+        """From any screen: Settings → My profile → change the product set to the one labelled `label`."""
+        for step in ("Cài đặt", "Hồ sơ của tôi", "Đổi bộ sản phẩm", group, label):
+            await self.press(step)
+        assert "Đã lưu bộ sản phẩm" in self.text, self.text
+
+    async def answer_assessment(self, answers: dict[str, str]) -> list[str]:
+        """Presses the answer `answers` gives for each question the self-assessment asks, until it stops
+        asking; returns the criteria codes in the order they were asked."""
+        asked: list[str] = []
+        while payloads := [b["payload"] for m in self.replies for b in m.buttons
+                           if b["payload"].startswith("assessment:ans:")]:
+            _, _, assessment_id, code, _ = payloads[0].split(":")
+            asked.append(code)
+            await self.send(f"assessment:ans:{assessment_id}:{code}:{answers[code]}")
+            assert len(asked) <= 60, asked
+        return asked
+
     async def send(self, text: str) -> list[SentMessage]:
         event = fixture("text", sender={"id": self.user_id}, message={"text": text, "msg_id": f"t{next(_msg_ids):019d}"})
         return await self._deliver(event)
