@@ -182,21 +182,14 @@ async def send_bundle(ctx: Context) -> None:
         return
     stored = {str(k): v for k, v in (await evidence_bytes(ctx.repos.session, ctx.user.id)).items()}
     at = local_now(ctx)
-    link_limit = link_max_bytes(ctx)
-    try:
+    send_limit = file_send_limit(channel)
+    try:  # built once, up to what a link serves where there are links, else up to what the chat carries
         data = await asyncio.to_thread(forms.build_bundle, built, stored, at=at,
-                                       max_bytes=file_send_limit(channel) if direct else link_limit)
+                                       max_bytes=max(link_max_bytes(ctx), send_limit) if links else send_limit)
     except forms.BundleTooLarge as exc:
-        data = None
-        if not (direct and links and exc.limit < link_limit):
-            too_big(ctx, exc)
-            return
-        try:  # over what the chat can carry, not over what a link can
-            data = await asyncio.to_thread(forms.build_bundle, built, stored, at=at, max_bytes=link_limit)
-        except forms.BundleTooLarge as again:
-            too_big(ctx, again)
-            return
-        direct = False
+        too_big(ctx, exc)
+        return
+    direct = direct and len(data) <= send_limit
     name = forms.bundle_name(built.mau02.producer.name, built.mau02.product.name, at)
     files = str(len(forms.appendix(built.mau02)))
     if direct:
@@ -209,7 +202,7 @@ async def send_bundle(ctx: Context) -> None:
     size_mb = ctx.t.number(max(round(len(data) / (1024 * 1024), 1), 0.1))
     msgid = N_("forms.zip_link_big") if sends_zip(channel) else N_("forms.zip_link")  # over the chat's size, or no ZIP
     ctx.reply(msgid, files=files, size=size_mb, url=f"{links}/{token}", until=expires,
-              fetches=settings.file_link_fetches, limit=ctx.t.number(file_send_limit(channel) // (1024 * 1024)),
+              fetches=settings.file_link_fetches, limit=ctx.t.number(send_limit // (1024 * 1024)),
               buttons=next_rows(ctx))
 
 
